@@ -1,0 +1,258 @@
+"""The ``migkg`` command: parse arguments, call one library function, print the outcome.
+
+Only this module turns exceptions into exit codes: 0 ok, 1 a "no" answer (``--fail-empty``),
+2 input, query or store errors (``MigKGError``), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from migkg import __version__
+from migkg.errors import MigKGError, QueryError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="migkg",
+    help="A knowledge graph of global migration governance, extracted with evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+StoreOption = Annotated[Path, typer.Option("--store", help="A build output directory.")]
+
+
+def _params(values: list[str]) -> dict[str, str]:
+    params = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise QueryError(f"--param takes NAME=VALUE, not {item!r}")
+        params[name] = value
+    return params
+
+
+@app.command()
+def build(
+    documents: Annotated[list[str], typer.Argument(help="Files or folders (.txt .md .html .pdf).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("out"),
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1,
+                                             help="Parsing processes (default: all cores).")]
+    = None,
+) -> None:
+    """Extract documents and build the graph: store, TriG, Turtle, records and merge log."""
+    from migkg.graph.builder import build as run_build
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=errors, transient=True) as progress:
+        task = progress.add_task("loading the language model", total=None)
+
+        def advance(path: str, done: int, total: int) -> None:
+            progress.update(task, description=f"extracted {Path(path).name}", completed=done,
+                            total=total)
+
+        result = run_build(documents, out, progress=advance, jobs=jobs or os.cpu_count() or 1)
+    for warning in result.warnings:
+        errors.print(f"[yellow]warning:[/] {warning}")
+    table = Table(title=f"migkg build → {out}")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("documents", str(len(result.documents)))
+    for name, count in sorted(result.entity_counts.items()):
+        table.add_row(f"entities: {name}", str(count))
+    for name, count in sorted(result.relation_counts.items()):
+        table.add_row(f"relations: {name}", str(count))
+    table.add_row("quads", str(result.triples))
+    console.print(table)
+
+
+def _print_result(variables: list[str], rows: list[dict[str, object]],
+                  raw: list[dict[str, object]], output: str) -> None:
+    if output == "json":
+        document = {"head": {"vars": variables}, "results": {"bindings": raw}}
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    elif output in {"csv", "tsv"}:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if output == "csv" else "\t",
+                            lineterminator="\n")
+        writer.writerow(variables)
+        for row in rows:
+            writer.writerow(["" if row[v] is None else row[v] for v in variables])
+        sys.stdout.write(buffer.getvalue())
+    else:
+        table = Table(show_lines=False)
+        for variable in variables:
+            table.add_column(variable, overflow="fold")
+        for row in rows:
+            table.add_row(*("" if row[v] is None else str(row[v]) for v in variables))
+        console.print(table)
+        errors.print(f"{len(rows)} row(s)")
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="A named query (see 'migkg queries') or a .rq file.")],
+    store: Annotated[Path | None, typer.Option("--store", help="A build output directory.")] = None,
+    endpoint: Annotated[str | None, typer.Option(help="A SPARQL 1.1 endpoint URL.")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p",
+                                                    help="NAME=VALUE.")] = None,
+    output: Annotated[str, typer.Option("--format", "-f",
+                                        help="table, csv, tsv or json.")] = "table",
+    limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
+    fail_empty: Annotated[bool, typer.Option(help="Exit 1 when there are no rows.")] = False,
+) -> None:
+    """Run a named SPARQL query on the local store or on a remote endpoint."""
+    from migkg.graph.store import open_store
+    from migkg.queries.run import load_query, run_on_endpoint, run_on_store
+
+    if output not in {"table", "csv", "tsv", "json"}:
+        raise QueryError(f"--format must be table, csv, tsv or json, not {output!r}")
+    named = load_query(name)
+    params = _params(param or [])
+    if endpoint:
+        result = run_on_endpoint(endpoint, named, params)
+    else:
+        result = run_on_store(open_store(store or Path("out")), named, params, limit=limit)
+    _print_result(result.variables, result.rows, result.raw, output)
+    if fail_empty and not result.rows:
+        raise typer.Exit(1)
+
+
+@app.command("queries")
+def list_named_queries() -> None:
+    """List the named queries with their summaries and parameters."""
+    from migkg.queries.run import list_queries
+
+    table = Table()
+    table.add_column("name")
+    table.add_column("parameters")
+    table.add_column("summary")
+    for named in list_queries():
+        table.add_row(named.name, ", ".join(named.params), named.summary)
+    console.print(table)
+
+
+@app.command()
+def export(
+    store: StoreOption = Path("out"),
+    output: Annotated[str, typer.Option("--format", "-f",
+                                        help="turtle, trig, nt, nquads, jsonld or xml.")] = "turtle",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write.")] = None,
+) -> None:
+    """Export the graph in an RDF format (written atomically)."""
+    from migkg.graph.export import export_graph
+
+    path = export_graph(store, output, out)
+    errors.print(f"wrote {path}")
+
+
+@app.command()
+def stats(store: StoreOption = Path("out")) -> None:
+    """Count instances per class and uses per property."""
+    from migkg.graph.export import graph_statistics
+
+    classes, properties = graph_statistics(store)
+    for title, counts in (("class", classes), ("property", properties)):
+        table = Table()
+        table.add_column(title)
+        table.add_column("count", justify="right")
+        for iri, count in counts:
+            table.add_row(iri, str(count))
+        console.print(table)
+
+
+@app.command()
+def entities(
+    name: Annotated[str, typer.Argument(help="A name, alias or acronym.")],
+    store: StoreOption = Path("out"),
+    explain: Annotated[bool, typer.Option("--explain", help="Show the merge log.")] = False,
+) -> None:
+    """Show the canonical entity for a name, its surface forms and (with --explain) merges."""
+    from migkg.graph.export import explain_entity
+
+    found = explain_entity(store, name)
+    if not found:
+        errors.print(f"no entity named {name!r}")
+        raise typer.Exit(1)
+    for entity in found:
+        console.print(f"[bold]{entity['name']}[/] <{entity['iri']}> ({entity['type']})")
+        console.print("  surface forms: " + "; ".join(entity["aliases"]))
+        console.print("  documents: " + ", ".join(entity["documents"]))
+        if explain:
+            for item in entity["merges"]:
+                console.print("  merge: " + json.dumps(item, ensure_ascii=False))
+
+
+@app.command("eval")
+def evaluate(
+    gold_dir: Annotated[Path, typer.Argument(help="Folder of gold JSON files.")],
+    corpus: Annotated[Path, typer.Option(help="Folder of the documents the gold files name.")]
+    = Path("../shared/corpus"),
+    output: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Score the extractor against hand-annotated gold files (precision, recall, F1)."""
+    from migkg.extract.evaluate import evaluate_gold
+
+    report = evaluate_gold(gold_dir, corpus)
+    if output == "json":
+        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"migkg eval {gold_dir}")
+    for column in ("type", "tp", "fp", "fn", "precision", "recall", "f1"):
+        table.add_column(column, justify="right" if column != "type" else "left")
+    for name, score in report["scores"].items():
+        table.add_row(name, *(str(score[k]) for k in ("tp", "fp", "fn")),
+                      *(f"{score[k]:.3f}" for k in ("precision", "recall", "f1")))
+    console.print(table)
+
+
+@app.callback(invoke_without_command=True)
+def _main(
+    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if version:
+        console.print(f"migkg {__version__}")
+        raise typer.Exit(0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except MigKGError as error:
+        errors.print(f"migkg: error: {error}", markup=False, highlight=False)
+        return error.exit_code
+    except typer.Exit as stop:
+        return int(stop.exit_code or 0)
+    except KeyboardInterrupt:
+        errors.print("migkg: interrupted; earlier output is unchanged")
+        return 130
+    except typer.Abort:
+        return 130
+    except typer.TyperException as error:  # usage errors: bad option, missing argument
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        else:
+            errors.print(f"migkg: error: {error}", markup=False, highlight=False)
+        return 2
+    return 0

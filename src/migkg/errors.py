@@ -1,0 +1,48 @@
+"""The exception hierarchy of migkg; only :mod:`migkg.cli` turns these into exit codes."""
+
+from __future__ import annotations
+
+__all__ = [
+    "BuildError",
+    "EmptyDocumentError",
+    "InputError",
+    "MigKGError",
+    "QueryError",
+    "StoreError",
+    "UnreadableDocumentError",
+    "UnsupportedFormatError",
+]
+
+
+class MigKGError(Exception):
+    """Base class of every error migkg raises on purpose."""
+
+    exit_code = 2
+
+
+class InputError(MigKGError):
+    """A path or argument given by the user cannot be used."""
+
+
+class UnreadableDocumentError(InputError):
+    """A document is binary, corrupt, encrypted or in an encoding that cannot be decoded."""
+
+
+class EmptyDocumentError(InputError):
+    """A document holds no text (empty, whitespace only, or only markup)."""
+
+
+class UnsupportedFormatError(InputError):
+    """A file's type is not one migkg reads."""
+
+
+class QueryError(MigKGError):
+    """A SPARQL query is unknown, malformed, not read-only, or failed to run."""
+
+
+class StoreError(MigKGError):
+    """The graph store is missing, locked by another process, or damaged."""
+
+
+class BuildError(MigKGError):
+    """A build could not complete; the previous output is left as it was."""

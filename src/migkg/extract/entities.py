@@ -1,0 +1,415 @@
+"""Entity recognition: gazetteer, patterns, acronym definitions and the statistical model, merged.
+
+Candidates from every source are pooled and the longest span wins (ties go to the more
+trustworthy source), so a person or state inside a framework or organization name
+("Nansen Initiative", "New York Declaration") is suppressed by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from migkg.extract.acronyms import AcronymDefinition, find_definitions, find_table_rows
+from migkg.extract.gazetteer import (
+    Gazetteer,
+    GazetteerEntry,
+    fold,
+    load_pattern_file,
+    load_word_list,
+)
+
+__all__ = ["Candidate", "EntityRecognizer", "organization_kind"]
+
+_PRIORITY = {"gazetteer": 4, "symbol": 4, "acronym": 3, "table": 3, "pattern": 2, "model": 1}
+_PARTICLES = frozenset(
+    "de da del della der di do dos das du van von la le el bin ibn al y e zu ten ter".split()
+)
+_CONNECTORS = frozenset("of on for and the to against in by from with all their its &".split())
+_COMPLEMENT_STARTS = frozenset("on for of against to".split())
+_NAME_CHARS = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w’'\-.]*$")
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A proposed entity span over the clean text."""
+
+    start: int
+    end: int
+    type: str
+    name: str
+    source: str
+    entry: GazetteerEntry | None = None
+    kind: str | None = None
+    key: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def priority(self) -> int:
+        return _PRIORITY[self.source]
+
+
+@lru_cache(maxsize=1)
+def _word_lists() -> dict[str, frozenset[str]]:
+    return {
+        name: load_word_list(f"{name}.txt")
+        for name in ("honorifics", "org_heads", "not_entities", "state_triggers", "title_words")
+    }
+
+
+@lru_cache(maxsize=1)
+def _framework_heads() -> dict[str, str]:
+    heads = {}
+    for line in load_word_list("framework_heads.txt"):
+        word, kind = line.split("\t")
+        heads[word] = kind
+    return heads
+
+
+def organization_kind(name: str) -> str:
+    """Guess the kind of an organization not in the gazetteer from its words.
+
+    >>> organization_kind("Ministry of Labour and Social Protection")
+    'government_body'
+    >>> organization_kind("University of Oxford")
+    'academic'
+    """
+    words = set(re.findall(r"[A-Za-z]+", name.lower()))
+    if words & {"ministry", "department", "government", "mission", "parliament", "embassy",
+                "directorate", "municipality", "city", "agency", "commission", "bureau"}:
+        return "government_body" if not words & {"international", "european", "african"} else (
+            "intergovernmental"
+        )
+    if words & {"university", "institute", "college", "academy", "school", "research"}:
+        return "academic"
+    if words & {"company", "inc", "ltd", "corporation", "business", "chamber", "bank", "group"}:
+        return "private_sector"
+    if words & {"forum", "process", "dialogue", "conference", "platform"}:
+        return "forum"
+    if words & {"network", "foundation", "association", "coalition", "alliance", "society",
+                "caritas", "federation", "confederation", "trust", "movement", "union"}:
+        return "civil_society"
+    return "other"
+
+
+class EntityRecognizer:
+    """Finds people, organizations, states, frameworks and collectives in a parsed document."""
+
+    def __init__(self, nlp: Language, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.words = _word_lists()
+        self.framework_heads = _framework_heads()
+        self.collectives = load_pattern_file("collectives.jsonl")
+        self._exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._symbols = [
+            (re.compile(p["regex"]), p["kind"], p["name"])
+            for p in load_pattern_file("framework_symbols.jsonl")
+        ]
+        exact_forms: set[str] = set()
+        folded_forms: set[str] = set()
+        for entry in gazetteer.entries.values():
+            for acronym in entry.acronyms:
+                exact_forms.add(acronym)
+            for form in (entry.name, *entry.aliases):
+                # States and one-word names are matched case-sensitively ("Chad", "Turkey",
+                # "Caritas"); longer names in any case ("global compact on migration").
+                if entry.type == "state" or " " not in form.strip():
+                    exact_forms.add(form)
+                else:
+                    folded_forms.add(form.lower())
+        for collective in self.collectives:
+            exact_forms.update(collective["forms"])
+        tokenizer = nlp.tokenizer
+        self._exact.add("EXACT", [tokenizer(form) for form in sorted(exact_forms)])
+        self._folded.add("FOLDED", [tokenizer(form) for form in sorted(folded_forms)])
+        self._collective_forms = {
+            form: collective for collective in self.collectives for form in collective["forms"]
+        }
+
+    # ------------------------------------------------------------------ sources
+
+    def _gazetteer_candidates(self, doc: Doc) -> list[Candidate]:
+        found = []
+        for matcher in (self._exact, self._folded):
+            for _, start, end in matcher(doc):
+                span = doc[start:end]
+                text = span.text
+                collective = self._collective_forms.get(text)
+                if collective is not None:
+                    found.append(
+                        Candidate(span.start_char, span.end_char, "collective",
+                                  collective["name"], "gazetteer", key=collective["id"])
+                    )
+                    continue
+                entry = self.gazetteer.lookup(text)
+                if entry is None:
+                    continue
+                if entry.type == "state" and not self._plausible_state(span):
+                    continue
+                found.append(self._from_entry(span.start_char, span.end_char, entry, "gazetteer"))
+        return found
+
+    def _plausible_state(self, span: Span) -> bool:
+        # "Georgia" in "Clarkston, Georgia, United States of America" is a US state: a state
+        # name directly followed by ", <another state>" is a sub-national place.
+        doc = span.doc
+        following = doc[span.end : span.end + 6].text
+        if following.startswith(","):
+            rest = following[1:].strip()
+            for form in ("United States", "USA", "U.S."):
+                if rest.startswith(form):
+                    return False
+        return True
+
+    def _from_entry(self, start: int, end: int, entry: GazetteerEntry, source: str) -> Candidate:
+        return Candidate(start, end, entry.type, entry.name, source, entry=entry,
+                         kind=entry.kind, key=entry.id)
+
+    def _symbol_candidates(self, text: str) -> list[Candidate]:
+        found = []
+        for pattern, kind, template in self._symbols:
+            for match in pattern.finditer(text):
+                name = template.format(**match.groupdict())
+                entry = self.gazetteer.lookup(name)
+                if entry is not None and entry.type == "framework":
+                    found.append(self._from_entry(match.start(), match.end(), entry, "symbol"))
+                else:
+                    found.append(Candidate(match.start(), match.end(), "framework", name,
+                                           "symbol", kind=kind))
+        return found
+
+    def _demonym_candidates(self, doc: Doc) -> list[Candidate]:
+        found = []
+        triggers = self.words["state_triggers"]
+        for token in doc[:-1]:
+            state_id = self.gazetteer.demonyms.get(token.text)
+            if state_id is None:
+                continue
+            following = doc[token.i + 1]
+            if following.lower_ in triggers:
+                entry = self.gazetteer.entries[state_id]
+                found.append(self._from_entry(token.idx, token.idx + len(token), entry, "pattern"))
+        return found
+
+    def _framework_pattern_candidates(self, doc: Doc) -> list[Candidate]:
+        found = []
+        for token in doc:
+            kind = self.framework_heads.get(token.text)
+            if kind is None:
+                continue
+            start = token.i
+            while start > token.sent.start:
+                previous = doc[start - 1]
+                if _NAME_CHARS.match(previous.text) and previous.text not in {"The", "A"}:
+                    start -= 1
+                elif (previous.lower_ in _CONNECTORS - {"the"}) and start - 2 >= token.sent.start \
+                        and _NAME_CHARS.match(doc[start - 2].text):
+                    start -= 1
+                elif previous.like_num and len(previous.text) == 4:
+                    start -= 1
+                else:
+                    break
+            while start < token.i and doc[start].lower_ in _CONNECTORS:
+                start += 1
+            end = token.i + 1
+            if end < len(doc) and doc[end].lower_ in _COMPLEMENT_STARTS:
+                probe = end + 1
+                last_capital = None
+                while probe < min(len(doc), token.sent.end):
+                    word = doc[probe]
+                    if _NAME_CHARS.match(word.text) and not word.is_sent_start:
+                        last_capital = probe
+                    elif word.text == "," and probe + 1 < len(doc) and _NAME_CHARS.match(
+                        doc[probe + 1].text
+                    ):
+                        pass  # "on Safe, Orderly and Regular Migration"
+                    elif word.lower_ not in _CONNECTORS or (
+                        word.lower_ == "the" and doc[probe - 1].lower_ == "and"
+                    ):
+                        break
+                    probe += 1
+                if last_capital is not None:
+                    end = last_capital + 1
+            if start == token.i and end == token.i + 1:
+                continue  # a bare head word ("the Declaration") names nothing by itself
+            span = doc[start:end]
+            if span.text.isupper() or "\n" in span.text:
+                continue
+            found.append(Candidate(span.start_char, span.end_char, "framework", span.text,
+                                   "pattern", kind=kind))
+        return found
+
+    def _model_candidates(self, doc: Doc) -> list[Candidate]:
+        found = []
+        for ent in doc.ents:
+            if "\n" in ent.text:
+                continue
+            if ent.label_ == "PERSON":
+                candidate = self._person(ent)
+            elif ent.label_ == "ORG":
+                candidate = self._organization(ent)
+            elif ent.label_ in {"GPE", "NORP", "LOC"}:
+                candidate = self._state(ent)
+            elif ent.label_ in {"LAW", "WORK_OF_ART", "EVENT"}:
+                candidate = self._framework(ent)
+            else:
+                candidate = None
+            if candidate is not None:
+                found.append(candidate)
+        return found
+
+    def _trim(self, span: Span) -> Span:
+        start, end = span.start, span.end
+        doc = span.doc
+        while start < end and (doc[start].is_punct or doc[start].lower_ in {"the", "a", "an"}):
+            start += 1
+        while end > start and (doc[end - 1].is_punct or doc[end - 1].text in {"'s", "’s"}):
+            end -= 1
+        return doc[start:end]
+
+    def _person(self, ent: Span) -> Candidate | None:
+        span = self._trim(ent)
+        doc = span.doc
+        start = span.start
+        honorifics = self.words["honorifics"]
+        while start < span.end and doc[start].text.rstrip(".") in honorifics | {"H.E"}:
+            start += 1
+        while start < span.end and doc[start].is_punct:
+            start += 1
+        span = doc[start : span.end]
+        text = span.text
+        if len(text) < 3 or any(ch.isdigit() for ch in text) or "@" in text:
+            return None
+        if fold(text) in self.words["not_entities"]:
+            return None
+        words = text.replace("-", " ").split()
+        if any(w.lower() not in _PARTICLES and not _NAME_CHARS.match(w) for w in words):
+            return None
+        if any(w.isupper() and len(w) > 2 for w in words):
+            return None
+        heads = self.words["org_heads"] | set(self.framework_heads) | self.words["title_words"]
+        if any(w in heads for w in words):
+            return None
+        if any(token.pos_ in {"VERB", "ADJ", "ADV"} for token in span):
+            return None
+        entry = self.gazetteer.lookup(text)
+        if entry is not None:
+            return self._from_entry(span.start_char, span.end_char, entry, "model")
+        return Candidate(span.start_char, span.end_char, "person", text, "model")
+
+    def _organization(self, ent: Span) -> Candidate | None:
+        span = self._trim(ent)
+        text = span.text
+        if not text or fold(text) in self.words["not_entities"]:
+            return None
+        entry = self.gazetteer.lookup(text)
+        if entry is not None:
+            return self._from_entry(span.start_char, span.end_char, entry, "model")
+        words = text.split()
+        if len(words) < 2 or len(words) > 14 or text.isupper():
+            return None
+        if not any(w.strip(",()") in self.words["org_heads"] for w in words):
+            return None
+        if not _NAME_CHARS.match(words[0]) or not _NAME_CHARS.match(words[-1]):
+            return None
+        return Candidate(span.start_char, span.end_char, "organization", text, "model",
+                         kind=organization_kind(text))
+
+    def _state(self, ent: Span) -> Candidate | None:
+        span = self._trim(ent)
+        entry = self.gazetteer.state(span.text)
+        if entry is None or not self._plausible_state(span):
+            return None
+        return self._from_entry(span.start_char, span.end_char, entry, "model")
+
+    def _framework(self, ent: Span) -> Candidate | None:
+        span = self._trim(ent)
+        entry = self.gazetteer.lookup(span.text)
+        if entry is not None and entry.type == "framework":
+            return self._from_entry(span.start_char, span.end_char, entry, "model")
+        return None
+
+    def _acronym_candidates(
+        self, doc: Doc, definitions: list[AcronymDefinition], candidates: list[Candidate]
+    ) -> list[Candidate]:
+        """Turn acronym definitions into aliases, then find every later bare use."""
+        text = doc.text
+        resolved: dict[str, Candidate] = {}
+        for definition in definitions:
+            target = self._resolve_definition(definition, candidates)
+            if target is not None:
+                resolved.setdefault(definition.short, target)
+        found = []
+        for short, target in resolved.items():
+            for match in re.finditer(rf"(?<![\w/-]){re.escape(short)}(?![\w/-])", text):
+                found.append(Candidate(match.start(), match.end(), target.type, target.name,
+                                       "acronym", entry=target.entry, kind=target.kind,
+                                       key=target.key))
+        return found
+
+    def _resolve_definition(
+        self, definition: AcronymDefinition, candidates: list[Candidate]
+    ) -> Candidate | None:
+        known = self.gazetteer.acronyms.get(definition.short)
+        long_entry = self.gazetteer.lookup(definition.long)
+        if long_entry is not None:
+            # The expansion names a known entity: the acronym is its alias here, even when the
+            # document's expansion is wrong in a small way ("Migration in Countries in Crisis").
+            return self._from_entry(0, 0, long_entry, "acronym")
+        if known is not None:
+            return None  # a known acronym with an unknown expansion: keep the gazetteer's sense
+        covering = [
+            c for c in candidates
+            if c.start <= definition.long_start and c.end >= definition.long_end
+            and c.type in {"organization", "framework"}
+        ]
+        if covering:
+            best = max(covering, key=lambda c: (c.end - c.start, c.priority))
+            return Candidate(0, 0, best.type, best.name, "acronym", entry=best.entry,
+                             kind=best.kind, key=best.key)
+        words = definition.long.split()
+        if len(words) < 2 or not _NAME_CHARS.match(words[0]):
+            return None
+        head_kinds = [self.framework_heads[w] for w in words if w in self.framework_heads]
+        if head_kinds:
+            return Candidate(0, 0, "framework", definition.long, "acronym", kind=head_kinds[-1])
+        if any(w in self.words["org_heads"] for w in words):
+            return Candidate(0, 0, "organization", definition.long, "acronym",
+                             kind=organization_kind(definition.long))
+        return None
+
+    # ------------------------------------------------------------------ merge
+
+    def recognize(self, doc: Doc, original: str | None = None) -> list[Candidate]:
+        """All entity spans of ``doc`` (clean-text offsets), non-overlapping, in text order."""
+        text = doc.text
+        candidates = (
+            self._gazetteer_candidates(doc)
+            + self._symbol_candidates(text)
+            + self._demonym_candidates(doc)
+            + self._framework_pattern_candidates(doc)
+            + self._model_candidates(doc)
+        )
+        definitions = find_definitions(text)
+        if original is not None:
+            definitions += find_table_rows(original)
+        candidates += self._acronym_candidates(doc, definitions, candidates)
+        return _longest_first(candidates)
+
+
+def _longest_first(candidates: list[Candidate]) -> list[Candidate]:
+    ranked = sorted(candidates, key=lambda c: (-(c.end - c.start), -c.priority, c.start, c.name))
+    taken: list[Candidate] = []
+    occupied = bytearray(max((c.end for c in candidates), default=0))
+    for candidate in ranked:
+        if candidate.end <= candidate.start or any(occupied[candidate.start : candidate.end]):
+            continue
+        taken.append(candidate)
+        occupied[candidate.start : candidate.end] = b"\x01" * (candidate.end - candidate.start)
+    return sorted(taken, key=lambda c: (c.start, c.end))

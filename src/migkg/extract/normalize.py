@@ -1,0 +1,184 @@
+"""Text normalisation for NLP that keeps an exact map back to the original characters.
+
+PDF-to-text output breaks sentences at every line and page, glues footnote markers to words and
+leaves HTML and markdown behind. Every rewrite here is a regex pass that also rewrites an offset
+table, so that a span of the clean text maps back to the exact characters of the original.
+
+>>> original = "the Global Compact for\\n\\nMigration.¹ <b>IOM</b>"
+>>> norm = normalize_text(original)
+>>> norm.text
+'the Global Compact for Migration. IOM'
+>>> start, end = norm.to_original(4, 32)
+>>> original[start:end]
+'Global Compact for\\n\\nMigration'
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = ["NormalizedText", "normalize_text"]
+
+_Replacement = Callable[[re.Match[str]], str]
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """Clean text plus, for every clean character, its index in the original text."""
+
+    text: str
+    offsets: tuple[int, ...]
+    original_length: int
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a clean span ``[start, end)`` to the original span that covers it.
+
+        >>> NormalizedText("ab", (0, 3), 4).to_original(0, 2)
+        (0, 4)
+        """
+        if start >= end:
+            position = self.offsets[start] if start < len(self.offsets) else self.original_length
+            return position, position
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+class _Rewriter:
+    """Applies regex substitutions while composing the offset table."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offsets = list(range(len(text)))
+
+    def sub(self, pattern: re.Pattern[str], replacement: str | _Replacement) -> None:
+        """Replace every match; replacement characters map onto the matched characters."""
+        pieces: list[str] = []
+        offsets: list[int] = []
+        position = 0
+        for match in pattern.finditer(self.text):
+            start, end = match.span()
+            new = replacement if isinstance(replacement, str) else replacement(match)
+            if new == match.group(0):
+                continue
+            pieces.append(self.text[position:start])
+            offsets.extend(self.offsets[position:start])
+            pieces.append(new)
+            width = end - start
+            # Kept characters map one to one; inserted ones map onto the last matched character.
+            offsets.extend(self.offsets[start + min(i, width - 1)] for i in range(len(new)))
+            position = end
+        if not pieces:
+            return
+        pieces.append(self.text[position:])
+        offsets.extend(self.offsets[position:])
+        self.text = "".join(pieces)
+        self.offsets = offsets
+
+
+_SCRIPT_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_SUP = re.compile(r"<sup\b[^>]*>[^<]{0,12}</sup\s*>", re.IGNORECASE)
+_BLOCK_TAG = re.compile(r"</?(?:p|br|li|ul|ol|div|tr|td|th|table|h[1-6])\b[^>]*>", re.IGNORECASE)
+_INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9A-Fa-f]{1,6}|[A-Za-z]{2,8});")
+_MD_STRONG = re.compile(r"\*{2,3}|(?<![A-Za-z0-9])_{2}(?=\S)|(?<=\S)_{2}(?![A-Za-z0-9])")
+_MD_EM = re.compile(r"(?<![\w*\\])\*(?=[^\s*])|(?<=[^\s*\\])\*(?![\w*])")
+_MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.MULTILINE)
+_MD_QUOTE = re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE)
+_MD_ESCAPE = re.compile(r"\\([\\_$*#\[\]()<>&`-])")
+_MD_RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.MULTILINE)
+_SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_BULLET = re.compile(r"[•▪◦●■□➢►]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+_TAB = re.compile(r"\t")
+_SPACES = re.compile(r"[ \xa0\u2000-\u200a\u202f\u3000]+")
+_LINE_BREAK = re.compile(r"[ ]*(?:\r\n|\r|\n)(?:[ ]*(?:\r\n|\r|\n))*[ ]*")
+_SPACE_BEFORE_PUNCT = re.compile(r" (?=[,.;:)\]](?:\s|$))")
+
+_TERMINAL = ".!?:;”\"'’)]"
+_HYPHENS = "-‐‑–"
+_JOINING_END = re.compile(
+    r"(?:\b(?:and|or|of|the|a|an|in|on|for|to|with|by|at|from|as|its|their|his|her)|[,(&/])$",
+    re.IGNORECASE,
+)
+_LIST_START = re.compile(r"^(?:[-–*]\s|\d{1,2}[.)]\s|[a-z][.)]\s|[A-Z ]{6,}$)")
+_WRAPPED_LINE = 40
+
+
+def _decode_entity(match: re.Match[str]) -> str:
+    decoded = html.unescape(match.group(0))
+    return decoded if len(decoded) == 1 else match.group(0)
+
+
+def _join_lines(text: str) -> _Replacement:
+    """Decide, for a run of line breaks, whether it ends a unit or only wraps a line."""
+
+    def decide(match: re.Match[str]) -> str:
+        start, end = match.span()
+        line_start = text.rfind("\n", 0, start) + 1
+        previous = text[line_start:start]
+        next_end = text.find("\n", end)
+        following = text[end : next_end if next_end >= 0 else len(text)]
+        if not previous.strip() or not following:
+            return "\n"
+        last = previous.rstrip()[-1]
+        if last in _HYPHENS and previous.rstrip()[-2:-1].isalpha() and following[0].isalpha():
+            return ""  # a word hyphenated at the line end: "Director-⏎General"
+        if _LIST_START.match(following) or last in _TERMINAL:
+            return "\n"
+        open_parens = previous.count("(") > previous.count(")")
+        if (
+            following[0].islower()
+            or open_parens
+            or _JOINING_END.search(previous.rstrip())
+            or len(previous) >= _WRAPPED_LINE
+        ):
+            return " "
+        return "\n"
+
+    return decide
+
+
+def normalize_text(text: str, *, markup: bool = True) -> NormalizedText:
+    """Clean ``text`` for NLP and keep the offset map.
+
+    Parameters
+    ----------
+    text:
+        The original decoded text.
+    markup:
+        Strip HTML tags and markdown emphasis (on by default: converted PDFs contain both).
+    """
+    rewriter = _Rewriter(text)
+    rewriter.sub(_CONTROL, " ")
+    if markup:
+        rewriter.sub(_SCRIPT_STYLE, "")
+        rewriter.sub(_HTML_COMMENT, "")
+        rewriter.sub(_SUP, " ")
+        rewriter.sub(_BLOCK_TAG, "\n")
+        rewriter.sub(_INLINE_TAG, "")
+        rewriter.sub(_ENTITY, _decode_entity)
+        rewriter.sub(_MD_RULE, "")
+        rewriter.sub(_MD_HEADING, "")
+        rewriter.sub(_MD_QUOTE, "")
+        rewriter.sub(_MD_STRONG, "")
+        rewriter.sub(_MD_EM, "")
+        rewriter.sub(_MD_ESCAPE, lambda m: m.group(1))
+    rewriter.sub(_SUPERSCRIPT, " ")
+    rewriter.sub(_BULLET, "\n")
+    rewriter.sub(_TAB, "\n")
+    rewriter.sub(_SPACES, " ")
+    rewriter.sub(_LINE_BREAK, _join_lines(rewriter.text))
+    rewriter.sub(_SPACES, " ")
+    rewriter.sub(_SPACE_BEFORE_PUNCT, "")
+    clean = rewriter.text
+    # Trim the ends without losing the map.
+    lead = len(clean) - len(clean.lstrip())
+    trail = len(clean.rstrip())
+    return NormalizedText(
+        text=clean[lead:trail],
+        offsets=tuple(rewriter.offsets[lead:trail]),
+        original_length=len(text),
+    )

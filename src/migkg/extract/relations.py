@@ -1,0 +1,335 @@
+"""Relations between recognised entities: affiliations, citations, commitments and proposals.
+
+Each finder works on one parsed document and its entity spans (clean-text offsets) and returns
+``RawRelation`` tuples whose evidence is a clean-text span; the pipeline maps it to the original.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span
+
+from migkg.extract.entities import Candidate
+from migkg.extract.gazetteer import load_pattern_file, load_word_list
+
+__all__ = ["RawRelation", "find_relations"]
+
+_ACTOR_TYPES = frozenset({"person", "organization", "state", "collective"})
+_AFFILIATE_TYPES = frozenset({"organization", "state"})
+_PRONOUNS = frozenset({"he", "she"})
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_MAX_CHAIN = 260
+
+
+@dataclass(frozen=True, slots=True)
+class RawRelation:
+    """A relation over clean-text offsets; keys are the candidates' entity keys."""
+
+    type: str
+    subject: Candidate
+    object: Candidate | None
+    evidence_start: int
+    evidence_end: int
+    attributes: tuple[tuple[str, str], ...] = ()
+
+
+@lru_cache(maxsize=1)
+def _cues() -> tuple[dict[str, str], list[tuple[str, str]], dict[str, str], dict[str, str],
+                     frozenset[str]]:
+    lemma_cues: dict[str, str] = {}
+    phrase_cues: list[tuple[str, str]] = []
+    for cue in load_pattern_file("citation_cues.jsonl"):
+        if "lemma" in cue:
+            lemma_cues.setdefault(cue["lemma"], cue["type"])
+        else:
+            phrase_cues.append((cue["phrase"], cue["type"]))
+    verbs: dict[str, str] = {}
+    nouns: dict[str, str] = {}
+    hedges: set[str] = set()
+    for cue in load_pattern_file("commitment_cues.jsonl"):
+        if "lemma" in cue:
+            verbs[cue["lemma"]] = cue["modality"]
+        elif "noun" in cue:
+            nouns[cue["noun"]] = cue["modality"]
+        else:
+            hedges.add(cue["hedge"])
+    return lemma_cues, phrase_cues, verbs, nouns, frozenset(hedges)
+
+
+class _Index:
+    """Entity spans of one document, searchable by position."""
+
+    def __init__(self, candidates: list[Candidate]) -> None:
+        self.items = candidates
+        self.starts = [c.start for c in candidates]
+
+    def within(self, start: int, end: int) -> list[Candidate]:
+        i = bisect_left(self.starts, start)
+        found = []
+        while i < len(self.items) and self.items[i].start < end:
+            if self.items[i].end <= end:
+                found.append(self.items[i])
+            i += 1
+        return found
+
+    def covering(self, start: int, end: int) -> Candidate | None:
+        i = bisect_left(self.starts, start + 1) - 1
+        if i >= 0 and self.items[i].start <= start and self.items[i].end >= end:
+            return self.items[i]
+        return None
+
+    def next_person_start(self, after: int, limit: int) -> int:
+        i = bisect_left(self.starts, after)
+        while i < len(self.items) and self.items[i].start < limit:
+            if self.items[i].type == "person":
+                return self.items[i].start
+            i += 1
+        return limit
+
+
+def find_relations(doc: Doc, candidates: list[Candidate]) -> list[RawRelation]:
+    """Every relation the patterns find in ``doc``."""
+    index = _Index(candidates)
+    relations = _affiliations(doc, index)
+    relations += _citations_and_commitments(doc, index)
+    return relations
+
+
+# ---------------------------------------------------------------------------- affiliations
+
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    return load_word_list("title_words.txt")
+
+
+def _role(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" ,;:()–-\n")
+
+
+def _line_end(text: str, position: int) -> int:
+    end = text.find("\n", position)
+    return len(text) if end < 0 else end
+
+
+def _affiliations(doc: Doc, index: _Index) -> list[RawRelation]:
+    text = doc.text
+    titles = _title_words()
+    relations: list[RawRelation] = []
+    for person in (c for c in index.items if c.type == "person"):
+        after = person.end
+        rest = text[after : after + _MAX_CHAIN]
+        stripped = rest.lstrip(" ")
+        gap = len(rest) - len(stripped)
+        segment_start = after + gap
+        affiliates: list[Candidate] = []
+        role = ""
+        if stripped.startswith("("):
+            close = stripped.find(")")
+            if close > 0:
+                inner_start, inner_end = segment_start + 1, segment_start + close
+                inner = text[inner_start:inner_end]
+                if not _YEAR.search(inner):  # "(Migration Policy Institute, 2011)" is a citation
+                    affiliates = [c for c in index.within(inner_start, inner_end)
+                                  if c.type in _AFFILIATE_TYPES]
+                    if affiliates:
+                        role = _role(text[inner_start : affiliates[0].start])
+                    evidence_end = inner_end + 1
+        elif stripped.startswith((",", "\n")):
+            first_word = re.match(r"[,\n]\s*([\w.-]+)", stripped)
+            limit = index.next_person_start(segment_start + 1, segment_start + len(stripped))
+            limit = min(limit, _chain_end(text, segment_start + 1, limit))
+            affiliates = [c for c in index.within(segment_start, limit)
+                          if c.type in _AFFILIATE_TYPES]
+            starts_well = first_word is not None and (
+                first_word.group(1) in titles
+                or (affiliates and affiliates[0].start <= segment_start + 2 + len(first_word.group(1)))
+            )
+            if not starts_well:
+                affiliates = []
+            elif affiliates:
+                role = _role(text[segment_start + 1 : affiliates[0].start])
+            evidence_end = limit
+        elif stripped.startswith("of "):
+            following = index.covering(segment_start + 3, segment_start + 4)
+            if following is not None and following.type == "state":
+                affiliates = [following]
+                evidence_end = following.end
+        if not affiliates:
+            affiliates, role, evidence_start = _title_first(text, index, person, titles)
+            evidence_end = person.end
+        else:
+            evidence_start = person.start
+        for affiliate in affiliates:
+            attributes = (("role", role),) if role and len(role) < 160 else ()
+            relations.append(RawRelation("affiliation", person, affiliate, evidence_start,
+                                         max(evidence_end, affiliate.end), attributes))
+    return relations
+
+
+_CHAIN_STOP = re.compile(r"\s(?:[a-z]{3,}ed|said|says|noted|argued|stressed|explained|spoke|"
+                         r"who|which|that|and the|in her|in his|as well)\b|[.;:](?:\s|$)")
+
+
+def _chain_end(text: str, start: int, limit: int) -> int:
+    """Where an appositive "Name, Title, Organization, Country" chain stops."""
+    line_end = _line_end(text, start + 1)
+    # A signature block continues on the next lines; running text ends at the line.
+    stop = _CHAIN_STOP.search(text, start, limit)
+    end = stop.start() if stop else limit
+    if text[start : start + 1] != "\n":
+        end = min(end, line_end)
+    return end
+
+
+def _title_first(
+    text: str, index: _Index, person: Candidate, titles: frozenset[str]
+) -> tuple[list[Candidate], str, int]:
+    """"IOM Director General, William Lacy Swing" and "Deputy Director-General Laura Thompson"."""
+    window_start = max(0, person.start - 90)
+    before = text[window_start : person.start]
+    line_start = before.rfind("\n") + 1
+    window_start += line_start
+    before = text[window_start : person.start]
+    candidates = [c for c in index.within(window_start, person.start)
+                  if c.type in _AFFILIATE_TYPES]
+    if not candidates:
+        return [], "", person.start
+    affiliate = candidates[-1]
+    between = text[affiliate.end : person.start]
+    words = re.findall(r"[\w-]+", between)
+    if not words or len(words) > 6 or not all(w in titles or w[0].isupper() for w in words):
+        return [], "", person.start
+    if re.search(r"[.;:]", between):
+        return [], "", person.start
+    return [affiliate], _role(between), affiliate.start
+
+
+# ---------------------------------------------------------------------------- citations
+
+def _sentence_actor(sentence: Span, index: _Index, cue_start: int, text: str) -> Candidate | None:
+    """The actor of a sentence: its subject if that is an entity, else the first actor."""
+    actors = [c for c in index.within(sentence.start_char, sentence.end_char)
+              if c.type in _ACTOR_TYPES]
+    for token in sentence:
+        if token.dep_ in {"nsubj", "nsubjpass"} and token.head.dep_ == "ROOT":
+            left, right = token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
+            in_subject = [c for c in actors if left <= c.start and c.end <= right]
+            # "IOM Director General, William Lacy Swing, said": the person speaks, not IOM.
+            people = [c for c in in_subject if c.type == "person"]
+            if people or in_subject:
+                return (people or in_subject)[0]
+    # Skip affiliation context: an organization or state inside "(...)" after a person.
+    for candidate in actors:
+        if candidate.start >= cue_start:
+            break
+        opened = text.rfind("(", sentence.start_char, candidate.start)
+        closed = text.rfind(")", sentence.start_char, candidate.start)
+        if opened > closed:
+            continue
+        return candidate
+    return None
+
+
+def _previous_speaker(sentences: list[Span], position: int, index: _Index) -> Candidate | None:
+    """The last person named one to three sentences earlier (for "he said" attribution)."""
+    for previous in reversed(sentences[max(0, position - 3) : position]):
+        people = [c for c in index.within(previous.start_char, previous.end_char)
+                  if c.type == "person"]
+        if people:
+            return people[0]
+    return None
+
+
+def _citations_and_commitments(doc: Doc, index: _Index) -> list[RawRelation]:
+    lemma_cues, phrase_cues, commit_verbs, commit_nouns, hedges = _cues()
+    relations: list[RawRelation] = []
+    text = doc.text
+    sentences = list(doc.sents)
+    for position, sentence in enumerate(sentences):
+        entities = index.within(sentence.start_char, sentence.end_char)
+        if not entities:
+            continue
+        frameworks = [c for c in entities if c.type == "framework"]
+        lowered = sentence.text.lower()
+        cue_type = None
+        cue_start = sentence.end_char
+        for token in sentence:
+            if token.pos_ in {"VERB", "AUX"} and token.lemma_ in lemma_cues:
+                cue_type, cue_start = lemma_cues[token.lemma_], token.idx
+                break
+        for phrase, phrase_type in phrase_cues:
+            position = lowered.find(phrase)
+            if position >= 0 and (cue_type is None or phrase_type != "cites"):
+                cue_type = phrase_type
+                cue_start = min(cue_start, sentence.start_char + position)
+                break
+        actor = _sentence_actor(sentence, index, cue_start, text)
+        if actor is None and sentence[0].lower_ in _PRONOUNS:
+            actor = _previous_speaker(sentences, position, index)
+        evidence = (sentence.start_char, sentence.end_char)
+        if frameworks and cue_type and actor is not None:
+            seen: set[str] = set()
+            for framework in frameworks:
+                if framework.name in seen:
+                    continue
+                seen.add(framework.name)
+                relations.append(RawRelation("citation", actor, framework, *evidence,
+                                             (("citation_type", cue_type),)))
+        relations += _commitments(sentence, index, commit_verbs, commit_nouns, hedges,
+                                  frameworks, sentences[max(0, position - 3) : position], text)
+    return relations
+
+
+def _commitments(
+    sentence: Span,
+    index: _Index,
+    verbs: dict[str, str],
+    nouns: dict[str, str],
+    hedges: frozenset[str],
+    frameworks: list[Candidate],
+    earlier: list[Span],
+    text: str,
+) -> list[RawRelation]:
+    found = []
+    for token in sentence:
+        modality = None
+        predicate = token
+        if token.pos_ == "VERB" and token.lemma_ in verbs:
+            modality = verbs[token.lemma_]
+        elif token.pos_ == "NOUN" and token.lemma_ in nouns and token.head.lemma_ in {
+            "make", "reaffirm", "renew", "announce", "give"
+        }:
+            modality = nouns[token.lemma_]
+            predicate = token.head
+        if modality is None:
+            continue
+        subject = next((c for c in predicate.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is None and predicate.dep_ in {"xcomp", "conj", "advcl"}:
+            subject = next((c for c in predicate.head.children if c.dep_ == "nsubj"), None)
+        actor = None
+        if subject is not None:
+            span = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
+            actor = next((c for c in index.within(*span) if c.type in _ACTOR_TYPES), None)
+            if actor is None and subject.lower_ in _PRONOUNS:
+                actor = _previous_speaker(earlier, len(earlier), index)
+        if actor is None:
+            continue
+        hedged = any(
+            t.lower_ in hedges or t.lemma_ in hedges
+            for t in sentence if t.i < token.i and t.i >= predicate.i - 4
+        ) or any(c.lower_ in hedges for c in predicate.children if c.dep_ == "aux")
+        obj_start = token.idx + len(token)
+        obj_end = sentence.end_char
+        obj = re.sub(r"\s+", " ", text[obj_start:obj_end]).strip(" ,;:.")
+        if not obj:
+            continue
+        framework = next((f for f in frameworks if f.start >= token.idx), None)
+        attributes: list[tuple[str, str]] = [("modality", modality), ("object", obj[:300])]
+        found.append(RawRelation("proposal" if hedged else "commitment", actor, framework,
+                                 sentence.start_char, sentence.end_char, tuple(attributes)))
+        break
+    return found

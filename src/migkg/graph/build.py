@@ -1,0 +1,212 @@
+"""Records → RDF. One named graph per document for its facts; one graph for canonical entities.
+
+Provenance is W3C Web Annotation: each fact has ``mig:evidence`` annotations whose target is
+the document with a ``oa:TextPositionSelector`` (offsets in the original text) and a
+``oa:TextQuoteSelector`` (the exact quoted characters).
+"""
+
+from __future__ import annotations
+
+from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+from migkg.extract.records import DocRecords, Evidence
+from migkg.extract.resolve import CanonicalEntity, Resolution
+from migkg.graph.iri import (
+    ENTITIES_GRAPH,
+    document_graph,
+    document_iri,
+    entity_iri,
+    evidence_iri,
+    fact_iri,
+)
+from migkg.ontology.terms import MIG, MIGD, OA, SCHEMA
+
+__all__ = ["PREFIXES", "build_dataset"]
+
+PREFIXES = {
+    "mig": str(MIG),
+    "migd": str(MIGD),
+    "oa": str(OA),
+    "prov": str(PROV),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "schema": str(SCHEMA),
+    "org": "http://www.w3.org/ns/org#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "xsd": str(XSD),
+}
+
+_ORGANIZATION_CLASSES = {
+    "intergovernmental": MIG.IntergovernmentalOrganization,
+    "un_entity": MIG.UNEntity,
+    "government_body": MIG.GovernmentBody,
+    "civil_society": MIG.CivilSocietyOrganization,
+    "academic": MIG.AcademicInstitution,
+    "private_sector": MIG.PrivateSectorOrganization,
+    "forum": MIG.Forum,
+}
+_FRAMEWORK_CLASSES = {
+    "declaration": MIG.Declaration,
+    "convention": MIG.Convention,
+    "protocol": MIG.Protocol,
+    "agenda": MIG.Agenda,
+    "compact": MIG.Compact,
+    "resolution": MIG.Resolution,
+    "initiative": MIG.Initiative,
+    "guidelines": MIG.Guidelines,
+    "goal": MIG.Goal,
+    "target": MIG.Target,
+    "report": MIG.Report,
+}
+_CITATION_PROPERTIES = {
+    "adopts": MIG.adopts,
+    "endorses": MIG.endorses,
+    "calls_for_implementation": MIG.callsForImplementationOf,
+    "welcomes": MIG.welcomes,
+}
+_FACT_CLASSES = {
+    "citation": MIG.Citation,
+    "commitment": MIG.Commitment,
+    "proposal": MIG.Proposal,
+    "affiliation": MIG.Affiliation,
+}
+
+
+def _types(entity: CanonicalEntity) -> list[URIRef]:
+    kind = entity.kind or ""
+    if entity.type == "person":
+        return [MIG.Person]
+    if entity.type == "state":
+        return [MIG.State]
+    if entity.type == "collective":
+        return [MIG.Collective]
+    if entity.type == "organization":
+        return [MIG.Organization, _ORGANIZATION_CLASSES.get(kind, MIG.OtherOrganization)]
+    return [MIG.Framework, _FRAMEWORK_CLASSES.get(kind, MIG.OtherFramework)]
+
+
+def _describe_entity(graph: Graph, entity: CanonicalEntity, known: set[str]) -> None:
+    subject = entity_iri(entity.id)
+    for rdf_type in _types(entity):
+        graph.add((subject, RDF.type, rdf_type))
+    graph.add((subject, SKOS.prefLabel, Literal(entity.name, lang="en")))
+    graph.add((subject, RDFS.label, Literal(entity.name, lang="en")))
+    for alias in sorted(entity.aliases):
+        graph.add((subject, SKOS.altLabel, Literal(alias, lang="en")))
+    if entity.type in {"organization", "framework"}:
+        kind = entity.kind if entity.kind in (_ORGANIZATION_CLASSES | _FRAMEWORK_CLASSES) else "other"
+        graph.add((subject, MIG.kind, Literal(kind)))
+    attributes = entity.attributes
+    for name, predicate in (("iso2", MIG.iso2), ("iso3", MIG.iso3), ("m49", MIG.m49),
+                            ("symbol", MIG.documentSymbol), ("acronym", MIG.acronym)):
+        if name in attributes:
+            graph.add((subject, predicate, Literal(attributes[name])))
+    if "year" in attributes and attributes["year"].isdigit():
+        graph.add((subject, MIG.year, Literal(int(attributes["year"]))))
+    parent = attributes.get("parent")
+    if parent and f"organization/{parent}" in known:
+        graph.add((subject, MIG.partOf, entity_iri(f"organization/{parent}")))
+    country = attributes.get("country")
+    if entity.type == "organization" and country and f"state/{country.lower()}" in known:
+        graph.add((subject, MIG.governmentOf, entity_iri(f"state/{country.lower()}")))
+
+
+def _add_evidence(graph: Graph, doc: DocRecords, fact: URIRef, evidence: Evidence,
+                  annotation_class: URIRef = MIG.Evidence) -> None:
+    annotation = evidence_iri(doc.doc_id, evidence.start, evidence.end)
+    target = evidence_iri(doc.doc_id, evidence.start, evidence.end, "target")
+    position = evidence_iri(doc.doc_id, evidence.start, evidence.end, "position")
+    quote = evidence_iri(doc.doc_id, evidence.start, evidence.end, "quote")
+    source = document_iri(doc.doc_id)
+    graph.add((fact, MIG.evidence, annotation))
+    graph.add((annotation, OA.hasBody, fact))
+    graph.add((annotation, RDF.type, annotation_class))
+    graph.add((annotation, RDF.type, OA.Annotation))
+    graph.add((annotation, OA.hasTarget, target))
+    graph.add((annotation, PROV.wasDerivedFrom, source))
+    graph.add((target, RDF.type, OA.SpecificResource))
+    graph.add((target, OA.hasSource, source))
+    graph.add((target, OA.hasSelector, position))
+    graph.add((target, OA.hasSelector, quote))
+    graph.add((position, RDF.type, OA.TextPositionSelector))
+    graph.add((position, OA.start, Literal(evidence.start, datatype=XSD.nonNegativeInteger)))
+    graph.add((position, OA.end, Literal(evidence.end, datatype=XSD.nonNegativeInteger)))
+    graph.add((quote, RDF.type, OA.TextQuoteSelector))
+    graph.add((quote, OA.exact, Literal(evidence.quote)))
+
+
+def _describe_document(graph: Graph, doc: DocRecords, pipeline_version: str) -> URIRef:
+    subject = document_iri(doc.doc_id)
+    graph.add((subject, RDF.type, MIG.Document))
+    graph.add((subject, RDFS.label, Literal(doc.doc_id)))
+    graph.add((subject, MIG.sourcePath, Literal(doc.source_path)))
+    graph.add((subject, MIG.contentHash, Literal(doc.content_hash)))
+    graph.add((subject, DCTERMS.format, Literal(doc.media_type)))
+    graph.add((subject, MIG.characterCount,
+               Literal(doc.char_count, datatype=XSD.nonNegativeInteger)))
+    graph.add((subject, MIG.pipelineVersion, Literal(pipeline_version)))
+    return subject
+
+
+def _add_document_facts(graph: Graph, doc: DocRecords, resolution: Resolution,
+                        pipeline_version: str) -> None:
+    document = _describe_document(graph, doc, pipeline_version)
+    canonical = resolution.local_to_canonical
+    for entity in doc.entities:
+        graph.add((document, MIG.mentions, entity_iri(canonical[(doc.doc_id, entity.key)])))
+    for mention in doc.mentions:
+        target = entity_iri(canonical[(doc.doc_id, mention.entity)])
+        _add_evidence(graph, doc, target, _as_evidence(mention.start, mention.end, mention.text),
+                      MIG.Mention)
+    for relation in doc.relations:
+        subject = entity_iri(canonical[(doc.doc_id, relation.subject)])
+        obj = entity_iri(canonical[(doc.doc_id, relation.object)]) if relation.object else None
+        attributes = dict(relation.attributes)
+        fact = fact_iri(relation.type, doc.doc_id, relation.evidence.start, relation.evidence.end,
+                        subject, obj or "", attributes.get("object", ""))
+        graph.add((fact, RDF.type, _FACT_CLASSES[relation.type]))
+        graph.add((fact, MIG.inDocument, document))
+        if relation.type == "affiliation" and obj is not None:
+            graph.add((fact, MIG.hasPerson, subject))
+            graph.add((fact, MIG.hasOrganization, obj))
+            graph.add((subject, MIG.affiliatedWith, obj))
+            if attributes.get("role"):
+                graph.add((fact, MIG.roleTitle, Literal(attributes["role"])))
+        elif relation.type == "citation" and obj is not None:
+            citation_type = attributes.get("citation_type", "cites")
+            graph.add((fact, MIG.hasActor, subject))
+            graph.add((fact, MIG.hasFramework, obj))
+            graph.add((fact, MIG.citationType, Literal(citation_type)))
+            graph.add((subject, _CITATION_PROPERTIES.get(citation_type, MIG.cites), obj))
+            graph.add((subject, MIG.cites, obj))
+        else:
+            graph.add((fact, MIG.hasActor, subject))
+            graph.add((fact, MIG.modality, Literal(attributes.get("modality", ""))))
+            graph.add((fact, MIG.objectText, Literal(attributes.get("object", ""))))
+            if obj is not None:
+                graph.add((fact, MIG.hasFramework, obj))
+            link = MIG.commitsTo if relation.type == "commitment" else MIG.proposes
+            graph.add((subject, link, fact))
+        _add_evidence(graph, doc, fact, relation.evidence)
+
+
+def _as_evidence(start: int, end: int, text: str) -> Evidence:
+    return Evidence(start, end, text)
+
+
+def build_dataset(
+    records: list[DocRecords], resolution: Resolution, *, pipeline_version: str
+) -> Dataset:
+    """Build the whole dataset: an entities graph plus one named graph per document."""
+    dataset = Dataset()
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace)
+    entities_graph = dataset.graph(ENTITIES_GRAPH)
+    known = set(resolution.entities)
+    for canonical_id in sorted(resolution.entities):
+        _describe_entity(entities_graph, resolution.entities[canonical_id], known)
+    for doc in sorted(records, key=lambda r: r.doc_id):
+        _add_document_facts(dataset.graph(document_graph(doc.doc_id)), doc, resolution,
+                            pipeline_version)
+    return dataset
