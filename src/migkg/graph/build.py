@@ -20,9 +20,17 @@ from migkg.graph.iri import (
     evidence_iri,
     fact_iri,
 )
-from migkg.ontology.terms import MIG, MIGD, OA, SCHEMA
+from migkg.ontology.terms import (
+    CITATION_TYPES,
+    FRAMEWORK_KINDS,
+    MIG,
+    MIGD,
+    OA,
+    ORGANIZATION_KINDS,
+    SCHEMA,
+)
 
-__all__ = ["PREFIXES", "build_dataset"]
+__all__ = ["PREFIXES", "build_dataset", "kind_slug"]
 
 PREFIXES = {
     "mig": str(MIG),
@@ -37,33 +45,12 @@ PREFIXES = {
     "xsd": str(XSD),
 }
 
-_ORGANIZATION_CLASSES = {
-    "intergovernmental": MIG.IntergovernmentalOrganization,
-    "un_entity": MIG.UNEntity,
-    "government_body": MIG.GovernmentBody,
-    "civil_society": MIG.CivilSocietyOrganization,
-    "academic": MIG.AcademicInstitution,
-    "private_sector": MIG.PrivateSectorOrganization,
-    "forum": MIG.Forum,
-}
-_FRAMEWORK_CLASSES = {
-    "declaration": MIG.Declaration,
-    "convention": MIG.Convention,
-    "protocol": MIG.Protocol,
-    "agenda": MIG.Agenda,
-    "compact": MIG.Compact,
-    "resolution": MIG.Resolution,
-    "initiative": MIG.Initiative,
-    "guidelines": MIG.Guidelines,
-    "goal": MIG.Goal,
-    "target": MIG.Target,
-    "report": MIG.Report,
-}
-_CITATION_PROPERTIES = {
-    "adopts": MIG.adopts,
-    "endorses": MIG.endorses,
-    "calls_for_implementation": MIG.callsForImplementationOf,
-    "welcomes": MIG.welcomes,
+# The extractor's organization kinds are the gazetteer's short slugs; the ontology's are longer.
+_ORGANIZATION_SLUGS = {
+    "intergovernmental": "intergovernmental_organization",
+    "civil_society": "civil_society_organization",
+    "academic": "academic_institution",
+    "private_sector": "private_sector_organization",
 }
 _FACT_CLASSES = {
     "citation": MIG.Citation,
@@ -73,8 +60,22 @@ _FACT_CLASSES = {
 }
 
 
+def kind_slug(entity_type: str, kind: str | None) -> str:
+    """The ontology's ``mig:kind`` slug for an extractor kind.
+
+    >>> kind_slug("organization", "civil_society")
+    'civil_society_organization'
+    >>> kind_slug("framework", "framework")
+    'other_framework'
+    """
+    kind = kind or ""
+    if entity_type == "organization":
+        slug = _ORGANIZATION_SLUGS.get(kind, kind)
+        return slug if slug in ORGANIZATION_KINDS else "other_organization"
+    return kind if kind in FRAMEWORK_KINDS else "other_framework"
+
+
 def _types(entity: CanonicalEntity) -> list[URIRef]:
-    kind = entity.kind or ""
     if entity.type == "person":
         return [MIG.Person]
     if entity.type == "state":
@@ -82,8 +83,8 @@ def _types(entity: CanonicalEntity) -> list[URIRef]:
     if entity.type == "collective":
         return [MIG.Collective]
     if entity.type == "organization":
-        return [MIG.Organization, _ORGANIZATION_CLASSES.get(kind, MIG.OtherOrganization)]
-    return [MIG.Framework, _FRAMEWORK_CLASSES.get(kind, MIG.OtherFramework)]
+        return [MIG.Organization, ORGANIZATION_KINDS[kind_slug("organization", entity.kind)]]
+    return [MIG.Framework, FRAMEWORK_KINDS[kind_slug("framework", entity.kind)]]
 
 
 def _describe_entity(graph: Graph, entity: CanonicalEntity, known: set[str]) -> None:
@@ -95,8 +96,7 @@ def _describe_entity(graph: Graph, entity: CanonicalEntity, known: set[str]) -> 
     for alias in sorted(entity.aliases):
         graph.add((subject, SKOS.altLabel, Literal(alias, lang="en")))
     if entity.type in {"organization", "framework"}:
-        kind = entity.kind if entity.kind in (_ORGANIZATION_CLASSES | _FRAMEWORK_CLASSES) else "other"
-        graph.add((subject, MIG.kind, Literal(kind)))
+        graph.add((subject, MIG.kind, Literal(kind_slug(entity.type, entity.kind))))
     attributes = entity.attributes
     for name, predicate in (("iso2", MIG.iso2), ("iso3", MIG.iso3), ("m49", MIG.m49),
                             ("symbol", MIG.documentSymbol), ("acronym", MIG.acronym)):
@@ -113,11 +113,12 @@ def _describe_entity(graph: Graph, entity: CanonicalEntity, known: set[str]) -> 
 
 
 def _add_evidence(graph: Graph, doc: DocRecords, fact: URIRef, evidence: Evidence,
-                  annotation_class: URIRef = MIG.Evidence) -> None:
-    annotation = evidence_iri(doc.doc_id, evidence.start, evidence.end)
-    target = evidence_iri(doc.doc_id, evidence.start, evidence.end, "target")
-    position = evidence_iri(doc.doc_id, evidence.start, evidence.end, "position")
-    quote = evidence_iri(doc.doc_id, evidence.start, evidence.end, "quote")
+                  annotation_class: URIRef = MIG.Evidence) -> URIRef:
+    kind = "mention" if annotation_class == MIG.Mention else "evidence"
+    annotation = evidence_iri(doc.doc_id, evidence.start, evidence.end, kind=kind)
+    target = evidence_iri(doc.doc_id, evidence.start, evidence.end, "target", kind=kind)
+    position = evidence_iri(doc.doc_id, evidence.start, evidence.end, "position", kind=kind)
+    quote = evidence_iri(doc.doc_id, evidence.start, evidence.end, "quote", kind=kind)
     source = document_iri(doc.doc_id)
     graph.add((fact, MIG.evidence, annotation))
     graph.add((annotation, OA.hasBody, fact))
@@ -134,6 +135,7 @@ def _add_evidence(graph: Graph, doc: DocRecords, fact: URIRef, evidence: Evidenc
     graph.add((position, OA.end, Literal(evidence.end, datatype=XSD.nonNegativeInteger)))
     graph.add((quote, RDF.type, OA.TextQuoteSelector))
     graph.add((quote, OA.exact, Literal(evidence.quote)))
+    return annotation
 
 
 def _describe_document(graph: Graph, doc: DocRecords, pipeline_version: str) -> URIRef:
@@ -155,10 +157,13 @@ def _add_document_facts(graph: Graph, doc: DocRecords, resolution: Resolution,
     canonical = resolution.local_to_canonical
     for entity in doc.entities:
         graph.add((document, MIG.mentions, entity_iri(canonical[(doc.doc_id, entity.key)])))
+    entity_types = {entity.key: entity.type for entity in doc.entities}
     for mention in doc.mentions:
         target = entity_iri(canonical[(doc.doc_id, mention.entity)])
-        _add_evidence(graph, doc, target, _as_evidence(mention.start, mention.end, mention.text),
-                      MIG.Mention)
+        annotation = _add_evidence(graph, doc, target,
+                                   Evidence(mention.start, mention.end, mention.text), MIG.Mention)
+        graph.add((annotation, MIG.mentionText, Literal(mention.text)))
+        graph.add((annotation, MIG.entityType, Literal(entity_types[mention.entity])))
     for relation in doc.relations:
         subject = entity_iri(canonical[(doc.doc_id, relation.subject)])
         obj = entity_iri(canonical[(doc.doc_id, relation.object)]) if relation.object else None
@@ -178,7 +183,7 @@ def _add_document_facts(graph: Graph, doc: DocRecords, resolution: Resolution,
             graph.add((fact, MIG.hasActor, subject))
             graph.add((fact, MIG.hasFramework, obj))
             graph.add((fact, MIG.citationType, Literal(citation_type)))
-            graph.add((subject, _CITATION_PROPERTIES.get(citation_type, MIG.cites), obj))
+            graph.add((subject, CITATION_TYPES.get(citation_type, MIG.cites), obj))
             graph.add((subject, MIG.cites, obj))
         else:
             graph.add((fact, MIG.hasActor, subject))
@@ -189,10 +194,6 @@ def _add_document_facts(graph: Graph, doc: DocRecords, resolution: Resolution,
             link = MIG.commitsTo if relation.type == "commitment" else MIG.proposes
             graph.add((subject, link, fact))
         _add_evidence(graph, doc, fact, relation.evidence)
-
-
-def _as_evidence(start: int, end: int, text: str) -> Evidence:
-    return Evidence(start, end, text)
 
 
 def build_dataset(

@@ -51,7 +51,9 @@ def fact_iri(kind: str, *parts: object) -> URIRef:
     return URIRef(MIGD[f"{kind}/{_digest(kind, *parts)}"])
 
 
-def evidence_iri(doc_id: str, start: int, end: int, suffix: str = "") -> URIRef:
-    """IRI of an evidence annotation over ``[start, end)`` of a document (or of its parts)."""
-    base = f"evidence/{doc_id}/{start}-{end}"
+def evidence_iri(
+    doc_id: str, start: int, end: int, suffix: str = "", *, kind: str = "evidence"
+) -> URIRef:
+    """IRI of an annotation (``evidence`` or ``mention``) over ``[start, end)``, or of a part."""
+    base = f"{kind}/{doc_id}/{start}-{end}"
     return URIRef(MIGD[f"{base}/{suffix}" if suffix else base])
