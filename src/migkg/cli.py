@@ -52,20 +52,28 @@ def _params(values: list[str]) -> dict[str, str]:
 def build(
     documents: Annotated[list[str], typer.Argument(help="Files or folders (.txt .md .html .pdf).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("out"),
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1,
-                                             help="Parsing processes (default: all cores).")]
-    = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Parsing processes (default: all cores)."),
+    ] = None,
 ) -> None:
     """Extract documents and build the graph: store, TriG, Turtle, records and merge log."""
     from migkg.graph.builder import build as run_build
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=errors, transient=True) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    ) as progress:
         task = progress.add_task("loading the language model", total=None)
 
         def advance(path: str, done: int, total: int) -> None:
-            progress.update(task, description=f"extracted {Path(path).name}", completed=done,
-                            total=total)
+            progress.update(
+                task, description=f"extracted {Path(path).name}", completed=done, total=total
+            )
 
         result = run_build(documents, out, progress=advance, jobs=jobs or os.cpu_count() or 1)
     for warning in result.warnings:
@@ -82,15 +90,15 @@ def build(
     console.print(table)
 
 
-def _print_result(variables: list[str], rows: list[dict[str, object]],
-                  raw: list[dict[str, object]], output: str) -> None:
+def _print_result(
+    variables: list[str], rows: list[dict[str, object]], raw: list[dict[str, object]], output: str
+) -> None:
     if output == "json":
         document = {"head": {"vars": variables}, "results": {"bindings": raw}}
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     elif output in {"csv", "tsv"}:
         buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter="," if output == "csv" else "\t",
-                            lineterminator="\n")
+        writer = csv.writer(buffer, delimiter="," if output == "csv" else "\t", lineterminator="\n")
         writer.writerow(variables)
         for row in rows:
             writer.writerow(["" if row[v] is None else row[v] for v in variables])
@@ -110,10 +118,10 @@ def query(
     name: Annotated[str, typer.Argument(help="A named query (see 'migkg queries') or a .rq file.")],
     store: Annotated[Path | None, typer.Option("--store", help="A build output directory.")] = None,
     endpoint: Annotated[str | None, typer.Option(help="A SPARQL 1.1 endpoint URL.")] = None,
-    param: Annotated[list[str] | None, typer.Option("--param", "-p",
-                                                    help="NAME=VALUE.")] = None,
-    output: Annotated[str, typer.Option("--format", "-f",
-                                        help="table, csv, tsv or json.")] = "table",
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE.")] = None,
+    output: Annotated[
+        str, typer.Option("--format", "-f", help="table, csv, tsv or json.")
+    ] = "table",
     limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
     fail_empty: Annotated[bool, typer.Option(help="Exit 1 when there are no rows.")] = False,
 ) -> None:
@@ -151,8 +159,9 @@ def list_named_queries() -> None:
 @app.command()
 def export(
     store: StoreOption = Path("out"),
-    output: Annotated[str, typer.Option("--format", "-f",
-                                        help="turtle, trig, nt, nquads, jsonld or xml.")] = "turtle",
+    output: Annotated[
+        str, typer.Option("--format", "-f", help="turtle, trig, nt, nquads, jsonld or xml.")
+    ] = "turtle",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write.")] = None,
 ) -> None:
     """Export the graph in an RDF format (written atomically)."""
@@ -184,7 +193,7 @@ def entities(
     explain: Annotated[bool, typer.Option("--explain", help="Show the merge log.")] = False,
 ) -> None:
     """Show the canonical entity for a name, its surface forms and (with --explain) merges."""
-    from migkg.graph.export import explain_entity
+    from migkg.queries.explain import explain_entity
 
     found = explain_entity(store, name)
     if not found:
@@ -202,8 +211,9 @@ def entities(
 @app.command("eval")
 def evaluate(
     gold_dir: Annotated[Path, typer.Argument(help="Folder of gold JSON files.")],
-    corpus: Annotated[Path, typer.Option(help="Folder of the documents the gold files name.")]
-    = Path("../shared/corpus"),
+    corpus: Annotated[
+        Path, typer.Option(help="Folder of the documents the gold files name.")
+    ] = Path("../shared/corpus"),
     output: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
     """Score the extractor against hand-annotated gold files (precision, recall, F1)."""
@@ -217,9 +227,49 @@ def evaluate(
     for column in ("type", "tp", "fp", "fn", "precision", "recall", "f1"):
         table.add_column(column, justify="right" if column != "type" else "left")
     for name, score in report["scores"].items():
-        table.add_row(name, *(str(score[k]) for k in ("tp", "fp", "fn")),
-                      *(f"{score[k]:.3f}" for k in ("precision", "recall", "f1")))
+        table.add_row(
+            name,
+            *(str(score[k]) for k in ("tp", "fp", "fn")),
+            *(f"{score[k]:.3f}" for k in ("precision", "recall", "f1")),
+        )
     console.print(table)
+
+
+@app.command()
+def serve(
+    store: StoreOption = Path("out"),
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; 127.0.0.1 keeps it local.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0 picks a free one).")] = 7878,
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run before a 503.")] = 30.0,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", help="At most this many rows or triples per answer.")
+    ] = 10_000,
+) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint with a query page, until Ctrl-C."""
+    import signal
+
+    from migkg.queries.serve import make_server
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM stops the server as cleanly as Ctrl-C
+
+    server = make_server(store, host=host, port=port, timeout=timeout, max_rows=max_rows)
+    previous = signal.signal(signal.SIGTERM, stop)
+    errors.print(
+        f"SPARQL endpoint: {server.endpoint}\nquery page:      {server.url}\n"
+        "read-only; press Ctrl-C to stop",
+        markup=False,
+        highlight=False,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        errors.print("stopped", markup=False, highlight=False)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.server_close()
 
 
 @app.callback(invoke_without_command=True)
@@ -227,8 +277,10 @@ def _main(
     version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
 ) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     if version:
         console.print(f"migkg {__version__}")
         raise typer.Exit(0)

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 __all__ = ["AcronymDefinition", "find_definitions", "find_table_rows", "fits"]
 
 _SHORT = r"[A-Z][A-Za-z0-9&.\-]{1,11}"
-_LONG_FIRST = re.compile(
-    rf"(?P<long>[A-ZÀ-Þ][^()\n]{{3,160}}?)\s*\((?P<short>{_SHORT})\)"
-)
+_LONG_FIRST = re.compile(rf"(?P<long>[A-ZÀ-Þ][^()\n]{{3,160}}?)\s*\((?P<short>{_SHORT})\)")
 _SHORT_FIRST = re.compile(rf"\b(?P<short>{_SHORT})\s+\((?P<long>[A-ZÀ-Þ][^()\n]{{5,160}})\)")
-_TABLE_ROW = re.compile(r"^(?P<short>[^\t\n]{2,60}?)[ ]*\t+[ ]*(?P<long>[^\t\n]{3,240}?)[ ]*$",
-                        re.MULTILINE)
+_TABLE_ROW = re.compile(
+    r"^(?P<short>[^\t\n]{2,60}?)[ ]*\t+[ ]*(?P<long>[^\t\n]{3,240}?)[ ]*$", re.MULTILINE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +78,9 @@ def find_definitions(text: str) -> list[AcronymDefinition]:
             continue
         long_form = window[offset:].strip(" ,;:–-")
         start = match.start("long") + long.rfind(long_form) if long_form in long else -1
-        found.append(AcronymDefinition(short, long_form, start,
-                                       start + len(long_form) if start >= 0 else -1))
+        found.append(
+            AcronymDefinition(short, long_form, start, start + len(long_form) if start >= 0 else -1)
+        )
     for match in _SHORT_FIRST.finditer(text):
         short, long = match.group("short"), match.group("long").strip()
         if _acronym_like(short) and fits(short, long) == 0:

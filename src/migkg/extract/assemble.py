@@ -37,8 +37,10 @@ def entity_key(entity_type: str, name: str, gazetteer_id: str | None = None) -> 
 def _person_names(candidates: list[Candidate]) -> dict[str, str]:
     """Map every person surface name to the canonical full name it stands for in this document."""
     counts = Counter(c.name for c in candidates if c.type == "person")
-    full = sorted((n for n in counts if len(fold(n).split()) >= 2),
-                  key=lambda n: (-len(fold(n).split()), -counts[n], n))
+    full = sorted(
+        (n for n in counts if len(fold(n).split()) >= 2),
+        key=lambda n: (-len(fold(n).split()), -counts[n], n),
+    )
     canonical: dict[str, str] = {}
     clusters: list[str] = []
     for name in full:
@@ -135,8 +137,15 @@ def assemble_records(
     for key in sorted(entities):
         entity = entities[key]
         records.entities.append(
-            Entity(entity.key, entity.type, entity.name, entity.kind, entity.gazetteer_id,
-                   tuple(sorted(aliases[key] - {entity.name})), entity.attributes)
+            Entity(
+                entity.key,
+                entity.type,
+                entity.name,
+                entity.kind,
+                entity.gazetteer_id,
+                tuple(sorted(aliases[key] - {entity.name})),
+                entity.attributes,
+            )
         )
     records.mentions = sorted(mentions, key=lambda m: (m.start, m.end, m.entity))
     seen: set[tuple[object, ...]] = set()
@@ -153,9 +162,15 @@ def assemble_records(
             continue
         seen.add(identity)
         records.relations.append(
-            Relation(relation.type, subject_key, object_key,
-                     Evidence(start, end, original[start:end]), relation.attributes)
+            Relation(
+                relation.type,
+                subject_key,
+                object_key,
+                Evidence(start, end, original[start:end]),
+                relation.attributes,
+            )
         )
-    records.relations.sort(key=lambda r: (r.evidence.start, r.evidence.end, r.type, r.subject,
-                                          r.object or ""))
+    records.relations.sort(
+        key=lambda r: (r.evidence.start, r.evidence.end, r.type, r.subject, r.object or "")
+    )
     return records

@@ -28,10 +28,52 @@ __all__ = ["Candidate", "EntityRecognizer", "organization_kind"]
 
 _PRIORITY = {"gazetteer": 4, "symbol": 4, "acronym": 3, "table": 3, "pattern": 2, "model": 1}
 _PARTICLES = frozenset(
-    "de da del della der di do dos das du van von la le el bin ibn al y e zu ten ter".split()
+    [
+        "de",
+        "da",
+        "del",
+        "della",
+        "der",
+        "di",
+        "do",
+        "dos",
+        "das",
+        "du",
+        "van",
+        "von",
+        "la",
+        "le",
+        "el",
+        "bin",
+        "ibn",
+        "al",
+        "y",
+        "e",
+        "zu",
+        "ten",
+        "ter",
+    ]
 )
-_CONNECTORS = frozenset("of on for and the to against in by from with all their its &".split())
-_COMPLEMENT_STARTS = frozenset("on for of against to".split())
+_CONNECTORS = frozenset(
+    [
+        "of",
+        "on",
+        "for",
+        "and",
+        "the",
+        "to",
+        "against",
+        "in",
+        "by",
+        "from",
+        "with",
+        "all",
+        "their",
+        "its",
+        "&",
+    ]
+)
+_COMPLEMENT_STARTS = frozenset(["on", "for", "of", "against", "to"])
 _NAME_CHARS = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w’'\-.]*$")
 
 
@@ -80,10 +122,24 @@ def organization_kind(name: str) -> str:
     'academic'
     """
     words = set(re.findall(r"[A-Za-z]+", name.lower()))
-    if words & {"ministry", "department", "government", "mission", "parliament", "embassy",
-                "directorate", "municipality", "city", "agency", "commission", "bureau"}:
-        return "government_body" if not words & {"international", "european", "african"} else (
-            "intergovernmental"
+    if words & {
+        "ministry",
+        "department",
+        "government",
+        "mission",
+        "parliament",
+        "embassy",
+        "directorate",
+        "municipality",
+        "city",
+        "agency",
+        "commission",
+        "bureau",
+    }:
+        return (
+            "government_body"
+            if not words & {"international", "european", "african"}
+            else ("intergovernmental")
         )
     if words & {"university", "institute", "college", "academy", "school", "research"}:
         return "academic"
@@ -91,8 +147,20 @@ def organization_kind(name: str) -> str:
         return "private_sector"
     if words & {"forum", "process", "dialogue", "conference", "platform"}:
         return "forum"
-    if words & {"network", "foundation", "association", "coalition", "alliance", "society",
-                "caritas", "federation", "confederation", "trust", "movement", "union"}:
+    if words & {
+        "network",
+        "foundation",
+        "association",
+        "coalition",
+        "alliance",
+        "society",
+        "caritas",
+        "federation",
+        "confederation",
+        "trust",
+        "movement",
+        "union",
+    }:
         return "civil_society"
     return "other"
 
@@ -143,8 +211,14 @@ class EntityRecognizer:
                 collective = self._collective_forms.get(text)
                 if collective is not None:
                     found.append(
-                        Candidate(span.start_char, span.end_char, "collective",
-                                  collective["name"], "gazetteer", key=collective["id"])
+                        Candidate(
+                            span.start_char,
+                            span.end_char,
+                            "collective",
+                            collective["name"],
+                            "gazetteer",
+                            key=collective["id"],
+                        )
                     )
                     continue
                 entry = self.gazetteer.lookup(text)
@@ -168,8 +242,9 @@ class EntityRecognizer:
         return True
 
     def _from_entry(self, start: int, end: int, entry: GazetteerEntry, source: str) -> Candidate:
-        return Candidate(start, end, entry.type, entry.name, source, entry=entry,
-                         kind=entry.kind, key=entry.id)
+        return Candidate(
+            start, end, entry.type, entry.name, source, entry=entry, kind=entry.kind, key=entry.id
+        )
 
     def _symbol_candidates(self, text: str) -> list[Candidate]:
         found = []
@@ -180,8 +255,11 @@ class EntityRecognizer:
                 if entry is not None and entry.type == "framework":
                     found.append(self._from_entry(match.start(), match.end(), entry, "symbol"))
                 else:
-                    found.append(Candidate(match.start(), match.end(), "framework", name,
-                                           "symbol", kind=kind))
+                    found.append(
+                        Candidate(
+                            match.start(), match.end(), "framework", name, "symbol", kind=kind
+                        )
+                    )
         return found
 
     def _demonym_candidates(self, doc: Doc) -> list[Candidate]:
@@ -206,12 +284,15 @@ class EntityRecognizer:
             start = token.i
             while start > token.sent.start:
                 previous = doc[start - 1]
-                if _NAME_CHARS.match(previous.text) and previous.text not in {"The", "A"}:
-                    start -= 1
-                elif (previous.lower_ in _CONNECTORS - {"the"}) and start - 2 >= token.sent.start \
-                        and _NAME_CHARS.match(doc[start - 2].text):
-                    start -= 1
-                elif previous.like_num and len(previous.text) == 4:
+                if (
+                    (_NAME_CHARS.match(previous.text) and previous.text not in {"The", "A"})
+                    or (
+                        (previous.lower_ in _CONNECTORS - {"the"})
+                        and start - 2 >= token.sent.start
+                        and _NAME_CHARS.match(doc[start - 2].text)
+                    )
+                    or (previous.like_num and len(previous.text) == 4)
+                ):
                     start -= 1
                 else:
                     break
@@ -225,8 +306,10 @@ class EntityRecognizer:
                     word = doc[probe]
                     if _NAME_CHARS.match(word.text) and not word.is_sent_start:
                         last_capital = probe
-                    elif word.text == "," and probe + 1 < len(doc) and _NAME_CHARS.match(
-                        doc[probe + 1].text
+                    elif (
+                        word.text == ","
+                        and probe + 1 < len(doc)
+                        and _NAME_CHARS.match(doc[probe + 1].text)
                     ):
                         pass  # "on Safe, Orderly and Regular Migration"
                     elif word.lower_ not in _CONNECTORS or (
@@ -241,8 +324,107 @@ class EntityRecognizer:
             span = doc[start:end]
             if span.text.isupper() or "\n" in span.text:
                 continue
-            found.append(Candidate(span.start_char, span.end_char, "framework", span.text,
-                                   "pattern", kind=kind))
+            found.append(
+                Candidate(
+                    span.start_char, span.end_char, "framework", span.text, "pattern", kind=kind
+                )
+            )
+        return found
+
+    def _is_name_token(self, text: str) -> bool:
+        if text.lower() in _PARTICLES:
+            return True
+        if not _NAME_CHARS.match(text) or (text.isupper() and len(text.rstrip(".")) > 1):
+            return False
+        words = self.words
+        return (
+            text not in words["org_heads"]
+            and text not in self.framework_heads
+            and (text not in words["title_words"] and text not in words["honorifics"])
+        )
+
+    def _person_pattern_candidates(self, doc: Doc, known: list[Candidate]) -> list[Candidate]:
+        """Names in the layouts of the field, whatever the model thinks of them.
+
+        "Name (Title, ...)", "Name (State)", "Name, Title, ...", "Moderator: Name", "Mr Name".
+        """
+        starts = {c.start: c for c in known if c.type in {"state", "organization"}}
+        covered = bytearray(len(doc.text) + 1)
+        for candidate in known:
+            covered[candidate.start : candidate.end] = b"\x01" * (candidate.end - candidate.start)
+        person_starts = {ent.start for ent in doc.ents if ent.label_ == "PERSON"}
+        places = {
+            (ent.start, ent.end)
+            for ent in doc.ents
+            if ent.label_ in {"GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT"}
+        }
+        introducers = {
+            "moderator",
+            "moderators",
+            "speaker",
+            "speakers",
+            "chair",
+            "panellists",
+            "panelists",
+            "rapporteur",
+            "presenter",
+            "co-chairs",
+            "discussants",
+        }
+
+        def name_token(index: int) -> bool:
+            token = doc[index]
+            if covered[token.idx] or token.lower_ in introducers:
+                return False
+            if token.text in {"-", "‐"} and index > 0 and not doc[index - 1].whitespace_:
+                return not token.whitespace_  # "Jimenez-Damary"
+            return self._is_name_token(token.text)
+
+        found = []
+        i = 0
+        while i < len(doc):
+            if not name_token(i) or doc[i].lower_ in _PARTICLES or doc[i].text == "-":
+                i += 1
+                continue
+            end = i
+            while end < len(doc) and end - i < 8 and name_token(end):
+                end += 1
+            while end > i and (doc[end - 1].lower_ in _PARTICLES or doc[end - 1].text == "-"):
+                end -= 1
+            # Run-together agenda lists: "... Republic of Senegal Mark Hereward, Director"; the
+            # model's own person boundary, when it has one inside the run, is the better start.
+            inner = [k for k in range(i + 1, end - 1) if k in person_starts]
+            if inner and end - i > 3:
+                i = inner[-1]
+            length = sum(1 for t in doc[i:end] if t.text != "-")
+            if length < 2 or length > 5 or any(t.is_space or "\n" in t.text for t in doc[i:end]):
+                i = max(end, i + 1)
+                continue
+            before = doc[i - 1] if i > 0 else None
+            after = doc[end] if end < len(doc) else None
+            following = doc[end + 1] if end + 1 < len(doc) else None
+            context = False
+            if before is not None and (
+                before.text.rstrip(".") in self.words["honorifics"] | {"H.E"}
+                or (before.text == ":" and i > 1 and doc[i - 2].lower_ in introducers)
+            ):
+                context = True
+            elif after is not None and following is not None and after.text in {"(", ","}:
+                context = (
+                    following.text in self.words["title_words"]
+                    or following.idx in starts
+                    or following.lower_ in {"former", "then", "acting", "interim"}
+                )
+            if before is not None and before.lower_ in _CONNECTORS:
+                context = False  # "Ministry of Foreign Affairs, Chile": part of a name
+            if (i, end) in places:
+                context = False  # "Puerto Vallarta, Mexico": a place, not a person
+            if context and doc[i].text not in {"The", "A", "In", "On", "For"}:
+                span = doc[i:end]
+                found.append(
+                    Candidate(span.start_char, span.end_char, "person", span.text, "pattern")
+                )
+            i = end
         return found
 
     def _model_candidates(self, doc: Doc) -> list[Candidate]:
@@ -282,6 +464,13 @@ class EntityRecognizer:
             start += 1
         while start < span.end and doc[start].is_punct:
             start += 1
+        # Run-together lists glue the previous speaker's country to a name: "Argentina Ely Thélot".
+        for width in (3, 2, 1):
+            if span.end - (start + width) >= 2 and self.gazetteer.lookup(
+                doc[start : start + width].text
+            ):
+                start += width
+                break
         span = doc[start : span.end]
         text = span.text
         if len(text) < 3 or any(ch.isdigit() for ch in text) or "@" in text:
@@ -296,7 +485,7 @@ class EntityRecognizer:
         heads = self.words["org_heads"] | set(self.framework_heads) | self.words["title_words"]
         if any(w in heads for w in words):
             return None
-        if any(token.pos_ in {"VERB", "ADJ", "ADV"} for token in span):
+        if any(token.pos_ == "VERB" for token in span):
             return None
         entry = self.gazetteer.lookup(text)
         if entry is not None:
@@ -318,8 +507,14 @@ class EntityRecognizer:
             return None
         if not _NAME_CHARS.match(words[0]) or not _NAME_CHARS.match(words[-1]):
             return None
-        return Candidate(span.start_char, span.end_char, "organization", text, "model",
-                         kind=organization_kind(text))
+        return Candidate(
+            span.start_char,
+            span.end_char,
+            "organization",
+            text,
+            "model",
+            kind=organization_kind(text),
+        )
 
     def _state(self, ent: Span) -> Candidate | None:
         span = self._trim(ent)
@@ -346,11 +541,36 @@ class EntityRecognizer:
             if target is not None:
                 resolved.setdefault(definition.short, target)
         found = []
+        for definition in definitions:
+            target = resolved.get(definition.short)
+            if target is not None and definition.long_start >= 0:
+                # The defining long form is a mention too, even where nothing else found it.
+                found.append(
+                    Candidate(
+                        definition.long_start,
+                        definition.long_end,
+                        target.type,
+                        target.name,
+                        "acronym",
+                        entry=target.entry,
+                        kind=target.kind,
+                        key=target.key,
+                    )
+                )
         for short, target in resolved.items():
             for match in re.finditer(rf"(?<![\w/-]){re.escape(short)}(?![\w/-])", text):
-                found.append(Candidate(match.start(), match.end(), target.type, target.name,
-                                       "acronym", entry=target.entry, kind=target.kind,
-                                       key=target.key))
+                found.append(
+                    Candidate(
+                        match.start(),
+                        match.end(),
+                        target.type,
+                        target.name,
+                        "acronym",
+                        entry=target.entry,
+                        kind=target.kind,
+                        key=target.key,
+                    )
+                )
         return found
 
     def _resolve_definition(
@@ -365,14 +585,24 @@ class EntityRecognizer:
         if known is not None:
             return None  # a known acronym with an unknown expansion: keep the gazetteer's sense
         covering = [
-            c for c in candidates
-            if c.start <= definition.long_start and c.end >= definition.long_end
+            c
+            for c in candidates
+            if c.start <= definition.long_start
+            and c.end >= definition.long_end
             and c.type in {"organization", "framework"}
         ]
         if covering:
             best = max(covering, key=lambda c: (c.end - c.start, c.priority))
-            return Candidate(0, 0, best.type, best.name, "acronym", entry=best.entry,
-                             kind=best.kind, key=best.key)
+            return Candidate(
+                0,
+                0,
+                best.type,
+                best.name,
+                "acronym",
+                entry=best.entry,
+                kind=best.kind,
+                key=best.key,
+            )
         words = definition.long.split()
         if len(words) < 2 or not _NAME_CHARS.match(words[0]):
             return None
@@ -380,8 +610,14 @@ class EntityRecognizer:
         if head_kinds:
             return Candidate(0, 0, "framework", definition.long, "acronym", kind=head_kinds[-1])
         if any(w in self.words["org_heads"] for w in words):
-            return Candidate(0, 0, "organization", definition.long, "acronym",
-                             kind=organization_kind(definition.long))
+            return Candidate(
+                0,
+                0,
+                "organization",
+                definition.long,
+                "acronym",
+                kind=organization_kind(definition.long),
+            )
         return None
 
     # ------------------------------------------------------------------ merge
@@ -389,8 +625,10 @@ class EntityRecognizer:
     def recognize(self, doc: Doc, original: str | None = None) -> list[Candidate]:
         """All entity spans of ``doc`` (clean-text offsets), non-overlapping, in text order."""
         text = doc.text
+        known = self._gazetteer_candidates(doc)
         candidates = (
-            self._gazetteer_candidates(doc)
+            known
+            + self._person_pattern_candidates(doc, known)
             + self._symbol_candidates(text)
             + self._demonym_candidates(doc)
             + self._framework_pattern_candidates(doc)

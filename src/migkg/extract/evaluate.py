@@ -49,17 +49,25 @@ class Score:
         precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
         recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(precision, 4),
-                "recall": round(recall, 4), "f1": round(f1, 4),
-                "false_positives": sorted(self.false_positives),
-                "false_negatives": sorted(self.false_negatives)}
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "false_positives": sorted(self.false_positives),
+            "false_negatives": sorted(self.false_negatives),
+        }
 
 
 def _forms(*names: str) -> set[str]:
     return {fold(n) for n in names if fold(n)}
 
 
-def _predicted_entities(records: DocRecords, start: int, end: int) -> dict[str, tuple[str, set[str]]]:
+def _predicted_entities(
+    records: DocRecords, start: int, end: int
+) -> dict[str, tuple[str, set[str]]]:
     """key -> (type, folded names and surface forms) for entities mentioned in the passage."""
     by_key = {e.key: e for e in records.entities}
     found: dict[str, tuple[str, set[str]]] = {}
@@ -97,8 +105,9 @@ def _match_entities(
     return matched
 
 
-def _relation_forms(records: DocRecords, key: str | None,
-                    predicted: dict[str, tuple[str, set[str]]]) -> set[str]:
+def _relation_forms(
+    records: DocRecords, key: str | None, predicted: dict[str, tuple[str, set[str]]]
+) -> set[str]:
     if key is None:
         return set()
     if key in predicted:
@@ -116,16 +125,21 @@ def _gold_end_forms(gold: dict[str, Any], name: str) -> set[str]:
     return forms
 
 
-def _score_relations(gold: dict[str, Any], records: DocRecords,
-                     predicted: dict[str, tuple[str, set[str]]],
-                     scores: dict[str, Score]) -> None:
+def _score_relations(
+    gold: dict[str, Any],
+    records: DocRecords,
+    predicted: dict[str, tuple[str, set[str]]],
+    scores: dict[str, Score],
+) -> None:
     start, end = gold["start"], gold["end"]
     for relation_type in RELATION_TYPES:
         subject_field, object_field = _RELATION_ENDS[relation_type]
         gold_items = [
-            (_gold_end_forms(gold, item[subject_field]),
-             _gold_end_forms(gold, item[object_field]) if object_field else set(),
-             f"{item[subject_field]} → {item[object_field] if object_field else item['object']}")
+            (
+                _gold_end_forms(gold, item[subject_field]),
+                _gold_end_forms(gold, item[object_field]) if object_field else set(),
+                f"{item[subject_field]} → {item[object_field] if object_field else item['object']}",
+            )
             for item in gold["relations"].get(relation_type, [])
         ]
         seen: set[tuple[str, str | None]] = set()
@@ -141,8 +155,13 @@ def _score_relations(gold: dict[str, Any], records: DocRecords,
             subject_forms = _relation_forms(records, relation.subject, predicted)
             object_forms = _relation_forms(records, relation.object, predicted)
             hit = next(
-                (i for i, (s, o, _) in enumerate(gold_items)
-                 if i not in used and s & subject_forms and (not object_field or o & object_forms)),
+                (
+                    i
+                    for i, (s, o, _) in enumerate(gold_items)
+                    if i not in used
+                    and s & subject_forms
+                    and (not object_field or o & object_forms)
+                ),
                 None,
             )
             if hit is None:
@@ -159,8 +178,9 @@ def _score_relations(gold: dict[str, Any], records: DocRecords,
                 score.false_negatives.append(label)
 
 
-def evaluate_gold(gold_dir: Path, corpus: Path, *, extractor: Extractor | None = None
-                  ) -> dict[str, Any]:
+def evaluate_gold(
+    gold_dir: Path, corpus: Path, *, extractor: Extractor | None = None
+) -> dict[str, Any]:
     """Score every gold file in ``gold_dir`` against documents found in ``corpus``."""
     files = sorted(gold_dir.glob("*.json"))
     if not files:

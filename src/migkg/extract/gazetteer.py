@@ -18,8 +18,8 @@ from typing import Any
 import pycountry
 
 __all__ = [
-    "GazetteerEntry",
     "Gazetteer",
+    "GazetteerEntry",
     "fold",
     "load_gazetteer",
     "load_pattern_file",

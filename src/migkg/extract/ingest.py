@@ -34,8 +34,13 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = {".txt": "text/plain", ".md": "text/markdown", ".html": "text/html",
-                      ".htm": "text/html", ".pdf": "application/pdf"}
+SUPPORTED_SUFFIXES = {
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".pdf": "application/pdf",
+}
 # Files that describe a folder rather than belong to it are skipped when a folder is walked.
 _FOLDER_NOTES = re.compile(r"^(readme|license|licence|changelog|contributing)(\.|$)", re.I)
 MAX_DOCUMENT_BYTES = 200 * 1024 * 1024

@@ -35,7 +35,9 @@ def _given_compatible(a: list[str], b: list[str]) -> bool:
     if all(len(t) == 1 for t in short):
         # Initials: "W L" against "William Lacy".
         return [t[0] for t in long[: len(short)]] == short
-    return short[0] == long[0] or (len(short[0]) > 4 and Levenshtein.distance(short[0], long[0]) <= 1)
+    return short[0] == long[0] or (
+        len(short[0]) > 4 and Levenshtein.distance(short[0], long[0]) <= 1
+    )
 
 
 def same_person(a: str, b: str) -> bool:

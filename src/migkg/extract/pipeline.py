@@ -6,10 +6,10 @@ with the ``MIGKG_SPACY_MODEL`` environment variable (a package name or a model d
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 from collections.abc import Iterable, Iterator
-import itertools
 from functools import lru_cache
 
 import spacy
@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from migkg.extract import components  # noqa: F401  (registers the spaCy factories)
+from migkg.extract.assemble import assemble_records
 from migkg.extract.components.sentences import make_layout_sentences  # noqa: F401
 from migkg.extract.entities import EntityRecognizer
 from migkg.extract.gazetteer import load_gazetteer
@@ -24,7 +25,6 @@ from migkg.extract.ingest import SourceDocument
 from migkg.extract.normalize import normalize_text
 from migkg.extract.records import DocRecords
 from migkg.extract.relations import find_relations
-from migkg.extract.assemble import assemble_records
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -104,12 +104,17 @@ class Extractor:
         total = sum(len(n.text) for n in normalized)
         # Worker processes each load the model (about two seconds): only worth it for more text.
         processes = max(1, jobs) if total > _PARALLEL_MIN_CHARS else 1
-        pieces = [(number, chunk) for number, norm in enumerate(normalized)
-                  for chunk in split_for_parsing(norm.text)]
-        parsed = self.nlp.pipe((chunk for _, chunk in pieces), batch_size=_BATCH_SIZE,
-                               n_process=processes)
-        grouped = itertools.groupby(zip((n for n, _ in pieces), parsed, strict=True),
-                                    key=lambda item: item[0])
+        pieces = [
+            (number, chunk)
+            for number, norm in enumerate(normalized)
+            for chunk in split_for_parsing(norm.text)
+        ]
+        parsed = self.nlp.pipe(
+            (chunk for _, chunk in pieces), batch_size=_BATCH_SIZE, n_process=processes
+        )
+        grouped = itertools.groupby(
+            zip((n for n, _ in pieces), parsed, strict=True), key=lambda item: item[0]
+        )
         docs = {number: [doc for _, doc in group] for number, group in grouped}
         for number, (source, norm) in enumerate(zip(pending, normalized, strict=True)):
             parts = docs.pop(number, None) or [self.nlp.make_doc("")]
@@ -117,6 +122,11 @@ class Extractor:
             candidates = self.recognizer.recognize(doc, source.text)
             relations = find_relations(doc, candidates)
             records = assemble_records(source, norm, candidates, relations)
-            logger.info("%s: %d entities, %d mentions, %d relations", source.path,
-                        len(records.entities), len(records.mentions), len(records.relations))
+            logger.info(
+                "%s: %d entities, %d mentions, %d relations",
+                source.path,
+                len(records.entities),
+                len(records.mentions),
+                len(records.relations),
+            )
             yield records

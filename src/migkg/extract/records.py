@@ -114,7 +114,7 @@ class DocRecords:
                     kind=e["kind"],
                     gazetteer_id=e["gazetteer_id"],
                     aliases=tuple(e["aliases"]),
-                    attributes=tuple(tuple(a) for a in e["attributes"]),  # type: ignore[misc]
+                    attributes=tuple(tuple(a) for a in e["attributes"]),
                 )
                 for e in data["entities"]
             ],
@@ -125,7 +125,7 @@ class DocRecords:
                     subject=r["subject"],
                     object=r["object"],
                     evidence=Evidence(**r["evidence"]),
-                    attributes=tuple(tuple(a) for a in r["attributes"]),  # type: ignore[misc]
+                    attributes=tuple(tuple(a) for a in r["attributes"]),
                 )
                 for r in data["relations"]
             ],

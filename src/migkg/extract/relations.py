@@ -38,8 +38,9 @@ class RawRelation:
 
 
 @lru_cache(maxsize=1)
-def _cues() -> tuple[dict[str, str], list[tuple[str, str]], dict[str, str], dict[str, str],
-                     frozenset[str]]:
+def _cues() -> tuple[
+    dict[str, str], list[tuple[str, str]], dict[str, str], dict[str, str], frozenset[str]
+]:
     lemma_cues: dict[str, str] = {}
     phrase_cues: list[tuple[str, str]] = []
     for cue in load_pattern_file("citation_cues.jsonl"):
@@ -101,6 +102,7 @@ def find_relations(doc: Doc, candidates: list[Candidate]) -> list[RawRelation]:
 
 # ---------------------------------------------------------------------------- affiliations
 
+
 @lru_cache(maxsize=1)
 def _title_words() -> frozenset[str]:
     return load_word_list("title_words.txt")
@@ -133,8 +135,11 @@ def _affiliations(doc: Doc, index: _Index) -> list[RawRelation]:
                 inner_start, inner_end = segment_start + 1, segment_start + close
                 inner = text[inner_start:inner_end]
                 if not _YEAR.search(inner):  # "(Migration Policy Institute, 2011)" is a citation
-                    affiliates = [c for c in index.within(inner_start, inner_end)
-                                  if c.type in _AFFILIATE_TYPES]
+                    affiliates = [
+                        c
+                        for c in index.within(inner_start, inner_end)
+                        if c.type in _AFFILIATE_TYPES
+                    ]
                     if affiliates:
                         role = _role(text[inner_start : affiliates[0].start])
                     evidence_end = inner_end + 1
@@ -142,11 +147,15 @@ def _affiliations(doc: Doc, index: _Index) -> list[RawRelation]:
             first_word = re.match(r"[,\n]\s*([\w.-]+)", stripped)
             limit = index.next_person_start(segment_start + 1, segment_start + len(stripped))
             limit = min(limit, _chain_end(text, segment_start + 1, limit))
-            affiliates = [c for c in index.within(segment_start, limit)
-                          if c.type in _AFFILIATE_TYPES]
+            affiliates = [
+                c for c in index.within(segment_start, limit) if c.type in _AFFILIATE_TYPES
+            ]
             starts_well = first_word is not None and (
                 first_word.group(1) in titles
-                or (affiliates and affiliates[0].start <= segment_start + 2 + len(first_word.group(1)))
+                or (
+                    affiliates
+                    and affiliates[0].start <= segment_start + 2 + len(first_word.group(1))
+                )
             )
             if not starts_well:
                 affiliates = []
@@ -165,13 +174,23 @@ def _affiliations(doc: Doc, index: _Index) -> list[RawRelation]:
             evidence_start = person.start
         for affiliate in affiliates:
             attributes = (("role", role),) if role and len(role) < 160 else ()
-            relations.append(RawRelation("affiliation", person, affiliate, evidence_start,
-                                         max(evidence_end, affiliate.end), attributes))
+            relations.append(
+                RawRelation(
+                    "affiliation",
+                    person,
+                    affiliate,
+                    evidence_start,
+                    max(evidence_end, affiliate.end),
+                    attributes,
+                )
+            )
     return relations
 
 
-_CHAIN_STOP = re.compile(r"\s(?:[a-z]{3,}ed|said|says|noted|argued|stressed|explained|spoke|"
-                         r"who|which|that|and the|in her|in his|as well)\b|[.;:](?:\s|$)")
+_CHAIN_STOP = re.compile(
+    r"\s(?:[a-z]{3,}ed|said|says|noted|argued|stressed|explained|spoke|"
+    r"who|which|that|and the|in her|in his|as well)\b|[.;:](?:\s|$)"
+)
 
 
 def _chain_end(text: str, start: int, limit: int) -> int:
@@ -188,14 +207,13 @@ def _chain_end(text: str, start: int, limit: int) -> int:
 def _title_first(
     text: str, index: _Index, person: Candidate, titles: frozenset[str]
 ) -> tuple[list[Candidate], str, int]:
-    """"IOM Director General, William Lacy Swing" and "Deputy Director-General Laura Thompson"."""
+    """ "IOM Director General, William Lacy Swing" and "Deputy Director-General Laura Thompson"."""
     window_start = max(0, person.start - 90)
     before = text[window_start : person.start]
     line_start = before.rfind("\n") + 1
     window_start += line_start
     before = text[window_start : person.start]
-    candidates = [c for c in index.within(window_start, person.start)
-                  if c.type in _AFFILIATE_TYPES]
+    candidates = [c for c in index.within(window_start, person.start) if c.type in _AFFILIATE_TYPES]
     if not candidates:
         return [], "", person.start
     affiliate = candidates[-1]
@@ -210,10 +228,12 @@ def _title_first(
 
 # ---------------------------------------------------------------------------- citations
 
+
 def _sentence_actor(sentence: Span, index: _Index, cue_start: int, text: str) -> Candidate | None:
     """The actor of a sentence: its subject if that is an entity, else the first actor."""
-    actors = [c for c in index.within(sentence.start_char, sentence.end_char)
-              if c.type in _ACTOR_TYPES]
+    actors = [
+        c for c in index.within(sentence.start_char, sentence.end_char) if c.type in _ACTOR_TYPES
+    ]
     for token in sentence:
         if token.dep_ in {"nsubj", "nsubjpass"} and token.head.dep_ == "ROOT":
             left, right = token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
@@ -237,8 +257,9 @@ def _sentence_actor(sentence: Span, index: _Index, cue_start: int, text: str) ->
 def _previous_speaker(sentences: list[Span], position: int, index: _Index) -> Candidate | None:
     """The last person named one to three sentences earlier (for "he said" attribution)."""
     for previous in reversed(sentences[max(0, position - 3) : position]):
-        people = [c for c in index.within(previous.start_char, previous.end_char)
-                  if c.type == "person"]
+        people = [
+            c for c in index.within(previous.start_char, previous.end_char) if c.type == "person"
+        ]
         if people:
             return people[0]
     return None
@@ -277,10 +298,21 @@ def _citations_and_commitments(doc: Doc, index: _Index) -> list[RawRelation]:
                 if framework.name in seen:
                     continue
                 seen.add(framework.name)
-                relations.append(RawRelation("citation", actor, framework, *evidence,
-                                             (("citation_type", cue_type),)))
-        relations += _commitments(sentence, index, commit_verbs, commit_nouns, hedges,
-                                  frameworks, sentences[max(0, position - 3) : position], text)
+                relations.append(
+                    RawRelation(
+                        "citation", actor, framework, *evidence, (("citation_type", cue_type),)
+                    )
+                )
+        relations += _commitments(
+            sentence,
+            index,
+            commit_verbs,
+            commit_nouns,
+            hedges,
+            frameworks,
+            sentences[max(0, position - 3) : position],
+            text,
+        )
     return relations
 
 
@@ -300,9 +332,11 @@ def _commitments(
         predicate = token
         if token.pos_ == "VERB" and token.lemma_ in verbs:
             modality = verbs[token.lemma_]
-        elif token.pos_ == "NOUN" and token.lemma_ in nouns and token.head.lemma_ in {
-            "make", "reaffirm", "renew", "announce", "give"
-        }:
+        elif (
+            token.pos_ == "NOUN"
+            and token.lemma_ in nouns
+            and token.head.lemma_ in {"make", "reaffirm", "renew", "announce", "give"}
+        ):
             modality = nouns[token.lemma_]
             predicate = token.head
         if modality is None:
@@ -320,7 +354,8 @@ def _commitments(
             continue
         hedged = any(
             t.lower_ in hedges or t.lemma_ in hedges
-            for t in sentence if t.i < token.i and t.i >= predicate.i - 4
+            for t in sentence
+            if t.i < token.i and t.i >= predicate.i - 4
         ) or any(c.lower_ in hedges for c in predicate.children if c.dep_ == "aux")
         obj_start = token.idx + len(token)
         obj_end = sentence.end_char
@@ -329,7 +364,15 @@ def _commitments(
             continue
         framework = next((f for f in frameworks if f.start >= token.idx), None)
         attributes: list[tuple[str, str]] = [("modality", modality), ("object", obj[:300])]
-        found.append(RawRelation("proposal" if hedged else "commitment", actor, framework,
-                                 sentence.start_char, sentence.end_char, tuple(attributes)))
+        found.append(
+            RawRelation(
+                "proposal" if hedged else "commitment",
+                actor,
+                framework,
+                sentence.start_char,
+                sentence.end_char,
+                tuple(attributes),
+            )
+        )
         break
     return found

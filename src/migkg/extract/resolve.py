@@ -89,8 +89,14 @@ def resolve_entities(records: list[DocRecords]) -> Resolution:
             local[(doc.doc_id, entity.key)] = canonical_id
             target = entities.get(canonical_id)
             if target is None:
-                target = CanonicalEntity(canonical_id, entity.type, entity.name, entity.kind,
-                                         entity.gazetteer_id, attributes=dict(entity.attributes))
+                target = CanonicalEntity(
+                    canonical_id,
+                    entity.type,
+                    entity.name,
+                    entity.kind,
+                    entity.gazetteer_id,
+                    attributes=dict(entity.attributes),
+                )
                 if entity.gazetteer_id and entity.gazetteer_id in gazetteer.entries:
                     entry = gazetteer.entries[entity.gazetteer_id]
                     for acronym in entry.acronyms:
@@ -106,8 +112,15 @@ def resolve_entities(records: list[DocRecords]) -> Resolution:
         if len(canonical.documents) > 1 or forms:
             reason = "gazetteer identifier" if canonical.gazetteer_id else "same folded name"
             if canonical.type != "person" and (len(canonical.documents) > 1 or forms):
-                log.append({"canonical": canonical.id, "name": canonical.name, "reason": reason,
-                            "surface_forms": forms, "documents": sorted(canonical.documents)})
+                log.append(
+                    {
+                        "canonical": canonical.id,
+                        "name": canonical.name,
+                        "reason": reason,
+                        "surface_forms": forms,
+                        "documents": sorted(canonical.documents),
+                    }
+                )
     log.sort(key=lambda item: str(item["canonical"]))
     return Resolution(entities, local, log)
 
@@ -122,8 +135,15 @@ def _resolve_people(
     affiliations = _affiliations(records)
     counts = Counter(fold(entity.name) for _, entity in people)
     # Longest, most frequent names first: they become the canonical forms.
-    ordered = sorted(people, key=lambda item: (-len(fold(item[1].name).split()),
-                                               -counts[fold(item[1].name)], item[1].name, item[0]))
+    ordered = sorted(
+        people,
+        key=lambda item: (
+            -len(fold(item[1].name).split()),
+            -counts[fold(item[1].name)],
+            item[1].name,
+            item[0],
+        ),
+    )
     clusters: list[dict[str, object]] = []
     for doc_id, entity in ordered:
         orgs = affiliations.get((doc_id, entity.key), set())
@@ -138,8 +158,11 @@ def _resolve_people(
                 shared = orgs & cluster["orgs"]  # type: ignore[operator]
                 if shared or doc_id in cluster["docs"]:  # type: ignore[operator]
                     chosen = cluster
-                    reason = ("name variant with a shared affiliation" if shared
-                              else "name variant in the same document")
+                    reason = (
+                        "name variant with a shared affiliation"
+                        if shared
+                        else "name variant in the same document"
+                    )
                     break
         if chosen is None:
             chosen = {"name": entity.name, "orgs": set(), "docs": set(), "members": []}
@@ -163,5 +186,12 @@ def _resolve_people(
             if entity.name != name or reason != "first form":
                 merged.append({"form": entity.name, "document": doc_id, "reason": reason})
         if merged:
-            log.append({"canonical": canonical_id, "name": name, "reason": "person name",
-                        "merged": merged, "documents": sorted(target.documents)})
+            log.append(
+                {
+                    "canonical": canonical_id,
+                    "name": name,
+                    "reason": "person name",
+                    "merged": merged,
+                    "documents": sorted(target.documents),
+                }
+            )

@@ -98,8 +98,13 @@ def _describe_entity(graph: Graph, entity: CanonicalEntity, known: set[str]) -> 
     if entity.type in {"organization", "framework"}:
         graph.add((subject, MIG.kind, Literal(kind_slug(entity.type, entity.kind))))
     attributes = entity.attributes
-    for name, predicate in (("iso2", MIG.iso2), ("iso3", MIG.iso3), ("m49", MIG.m49),
-                            ("symbol", MIG.documentSymbol), ("acronym", MIG.acronym)):
+    for name, predicate in (
+        ("iso2", MIG.iso2),
+        ("iso3", MIG.iso3),
+        ("m49", MIG.m49),
+        ("symbol", MIG.documentSymbol),
+        ("acronym", MIG.acronym),
+    ):
         if name in attributes:
             graph.add((subject, predicate, Literal(attributes[name])))
     if "year" in attributes and attributes["year"].isdigit():
@@ -112,8 +117,13 @@ def _describe_entity(graph: Graph, entity: CanonicalEntity, known: set[str]) -> 
         graph.add((subject, MIG.governmentOf, entity_iri(f"state/{country.lower()}")))
 
 
-def _add_evidence(graph: Graph, doc: DocRecords, fact: URIRef, evidence: Evidence,
-                  annotation_class: URIRef = MIG.Evidence) -> URIRef:
+def _add_evidence(
+    graph: Graph,
+    doc: DocRecords,
+    fact: URIRef,
+    evidence: Evidence,
+    annotation_class: URIRef = MIG.Evidence,
+) -> URIRef:
     kind = "mention" if annotation_class == MIG.Mention else "evidence"
     annotation = evidence_iri(doc.doc_id, evidence.start, evidence.end, kind=kind)
     target = evidence_iri(doc.doc_id, evidence.start, evidence.end, "target", kind=kind)
@@ -145,14 +155,16 @@ def _describe_document(graph: Graph, doc: DocRecords, pipeline_version: str) -> 
     graph.add((subject, MIG.sourcePath, Literal(doc.source_path)))
     graph.add((subject, MIG.contentHash, Literal(doc.content_hash)))
     graph.add((subject, DCTERMS.format, Literal(doc.media_type)))
-    graph.add((subject, MIG.characterCount,
-               Literal(doc.char_count, datatype=XSD.nonNegativeInteger)))
+    graph.add(
+        (subject, MIG.characterCount, Literal(doc.char_count, datatype=XSD.nonNegativeInteger))
+    )
     graph.add((subject, MIG.pipelineVersion, Literal(pipeline_version)))
     return subject
 
 
-def _add_document_facts(graph: Graph, doc: DocRecords, resolution: Resolution,
-                        pipeline_version: str) -> None:
+def _add_document_facts(
+    graph: Graph, doc: DocRecords, resolution: Resolution, pipeline_version: str
+) -> None:
     document = _describe_document(graph, doc, pipeline_version)
     canonical = resolution.local_to_canonical
     for entity in doc.entities:
@@ -160,16 +172,24 @@ def _add_document_facts(graph: Graph, doc: DocRecords, resolution: Resolution,
     entity_types = {entity.key: entity.type for entity in doc.entities}
     for mention in doc.mentions:
         target = entity_iri(canonical[(doc.doc_id, mention.entity)])
-        annotation = _add_evidence(graph, doc, target,
-                                   Evidence(mention.start, mention.end, mention.text), MIG.Mention)
+        annotation = _add_evidence(
+            graph, doc, target, Evidence(mention.start, mention.end, mention.text), MIG.Mention
+        )
         graph.add((annotation, MIG.mentionText, Literal(mention.text)))
         graph.add((annotation, MIG.entityType, Literal(entity_types[mention.entity])))
     for relation in doc.relations:
         subject = entity_iri(canonical[(doc.doc_id, relation.subject)])
         obj = entity_iri(canonical[(doc.doc_id, relation.object)]) if relation.object else None
         attributes = dict(relation.attributes)
-        fact = fact_iri(relation.type, doc.doc_id, relation.evidence.start, relation.evidence.end,
-                        subject, obj or "", attributes.get("object", ""))
+        fact = fact_iri(
+            relation.type,
+            doc.doc_id,
+            relation.evidence.start,
+            relation.evidence.end,
+            subject,
+            obj or "",
+            attributes.get("object", ""),
+        )
         graph.add((fact, RDF.type, _FACT_CLASSES[relation.type]))
         graph.add((fact, MIG.inDocument, document))
         if relation.type == "affiliation" and obj is not None:
@@ -208,6 +228,7 @@ def build_dataset(
     for canonical_id in sorted(resolution.entities):
         _describe_entity(entities_graph, resolution.entities[canonical_id], known)
     for doc in sorted(records, key=lambda r: r.doc_id):
-        _add_document_facts(dataset.graph(document_graph(doc.doc_id)), doc, resolution,
-                            pipeline_version)
+        _add_document_facts(
+            dataset.graph(document_graph(doc.doc_id)), doc, resolution, pipeline_version
+        )
     return dataset

@@ -50,9 +50,14 @@ def _unique_ids(sources: list[SourceDocument]) -> list[SourceDocument]:
         seen[source.doc_id] += 1
         if seen[source.doc_id] > 1:
             # Two files with the same name in different folders: tell them apart by content.
-            source = SourceDocument(source.path, f"{source.doc_id}-{source.content_hash[:8]}",
-                                    source.text, source.media_type, source.content_hash,
-                                    source.warnings)
+            source = SourceDocument(
+                source.path,
+                f"{source.doc_id}-{source.content_hash[:8]}",
+                source.text,
+                source.media_type,
+                source.content_hash,
+                source.warnings,
+            )
         unique.append(source)
     return unique
 
@@ -102,9 +107,15 @@ def build(
         summary = {
             "pipeline_version": PIPELINE_VERSION,
             "documents": [
-                {"path": r.source_path, "id": r.doc_id, "sha256": r.content_hash,
-                 "entities": len(r.entities), "mentions": len(r.mentions),
-                 "relations": len(r.relations), "warnings": r.warnings}
+                {
+                    "path": r.source_path,
+                    "id": r.doc_id,
+                    "sha256": r.content_hash,
+                    "entities": len(r.entities),
+                    "mentions": len(r.mentions),
+                    "relations": len(r.relations),
+                    "warnings": r.warnings,
+                }
                 for r in records
             ],
             "entities": dict(sorted(entity_counts.items())),
@@ -123,5 +134,11 @@ def build(
             },
         )
     warnings = [w for r in records for w in r.warnings]
-    return BuildResult(out_dir, [r.source_path for r in records], triples,
-                       dict(entity_counts), dict(relation_counts), warnings)
+    return BuildResult(
+        out_dir,
+        [r.source_path for r in records],
+        triples,
+        dict(entity_counts),
+        dict(relation_counts),
+        warnings,
+    )

@@ -89,15 +89,18 @@ _OX_FORMATS = {
 def sorted_quads(nquads: bytes) -> list[pyoxigraph.Quad]:
     """Parse N-Quads and order them by graph, subject, predicate, object (stable output)."""
     quads = pyoxigraph.parse(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
-    return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate),
-                                        str(q.object)))
+    return sorted(
+        quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+    )
 
 
 def serialize_quads(quads: list[pyoxigraph.Quad], output_format: str) -> bytes:
     """Serialise sorted quads; formats without named graphs get the de-duplicated union."""
     ox_format = _OX_FORMATS[output_format]
     if ox_format.supports_datasets:
-        return bytes(pyoxigraph.serialize(quads, format=ox_format, prefixes=VOCABULARY_PREFIXES))
+        return _serialized(
+            pyoxigraph.serialize(quads, format=ox_format, prefixes=VOCABULARY_PREFIXES)
+        )
     seen: set[pyoxigraph.Triple] = set()
     triples = []
     for quad in sorted(quads, key=lambda q: (str(q.subject), str(q.predicate), str(q.object))):
@@ -106,7 +109,14 @@ def serialize_quads(quads: list[pyoxigraph.Quad], output_format: str) -> bytes:
             seen.add(triple)
             triples.append(triple)
     prefixes = VOCABULARY_PREFIXES if ox_format != pyoxigraph.RdfFormat.N_TRIPLES else None
-    return bytes(pyoxigraph.serialize(triples, format=ox_format, prefixes=prefixes))
+    return _serialized(pyoxigraph.serialize(triples, format=ox_format, prefixes=prefixes))
+
+
+def _serialized(data: bytes | None) -> bytes:
+    # pyoxigraph returns bytes when no output file is given.
+    if data is None:
+        raise ValueError("the serializer returned nothing")
+    return data
 
 
 def union_graph(dataset: Dataset) -> Graph:
@@ -128,7 +138,9 @@ def build_lock(out_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as error:
-            raise BuildError(f"{out_dir}: another build is writing there; try again later") from error
+            raise BuildError(
+                f"{out_dir}: another build is writing there; try again later"
+            ) from error
         try:
             yield
         finally:

@@ -19,8 +19,8 @@ from migkg.errors import QueryError
 
 __all__ = [
     "NamedQuery",
-    "bind_parameters",
     "QueryResult",
+    "bind_parameters",
     "list_queries",
     "load_query",
     "run_on_endpoint",
@@ -102,8 +102,10 @@ def _check(query: NamedQuery, params: dict[str, str]) -> None:
         raise QueryError(f"{query.name}: updates are not allowed; migkg queries are read-only")
     missing = [p for p in query.params if p not in params]
     if missing:
-        raise QueryError(f"{query.name}: missing parameter(s) {', '.join(missing)} "
-                         f"(pass --param {missing[0]}=VALUE)")
+        raise QueryError(
+            f"{query.name}: missing parameter(s) {', '.join(missing)} "
+            f"(pass --param {missing[0]}=VALUE)"
+        )
     unknown = [p for p in params if p not in query.params]
     if unknown:
         raise QueryError(f"{query.name}: unknown parameter(s) {', '.join(unknown)}")
@@ -133,8 +135,11 @@ def _plain(binding: dict[str, Any]) -> Any:
 
 
 def run_on_store(
-    store: pyoxigraph.Store, query: NamedQuery, params: dict[str, str] | None = None,
-    *, limit: int | None = None,
+    store: pyoxigraph.Store,
+    query: NamedQuery,
+    params: dict[str, str] | None = None,
+    *,
+    limit: int | None = None,
 ) -> QueryResult:
     """Run a SELECT query on the embedded store (all named graphs seen as one)."""
     params = params or {}
@@ -150,8 +155,9 @@ def run_on_store(
     variables = [v.value for v in solutions.variables]
     raw = []
     for solution in solutions:
-        raw.append({name: _term_json(solution[name]) for name in variables
-                    if solution[name] is not None})
+        raw.append(
+            {name: _term_json(solution[name]) for name in variables if solution[name] is not None}
+        )
         if limit is not None and len(raw) >= limit:
             break
     rows = [{name: _plain(b[name]) if name in b else None for name in variables} for b in raw]

@@ -8,6 +8,7 @@ and the recogniser glues a speaker to the organization on the next line.
 from __future__ import annotations
 
 from bisect import bisect_right
+from typing import Any, cast
 
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
@@ -36,7 +37,7 @@ class LayoutSentences:
                 changed = True
             position = text.find("\n", position + 1)
         if changed:
-            doc.from_array([SENT_START], starts)
+            doc.from_array([SENT_START], cast(Any, starts))
         return doc
 
 

@@ -1,0 +1,1 @@
+"""Extraction: documents in, plain records (entities, mentions, relations) out."""

@@ -1,0 +1,31 @@
+"""Extraction quality on the hand-annotated dev set must not fall below what was reached."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from migkg.extract.evaluate import evaluate_gold
+from migkg.extract.pipeline import Extractor
+
+GOLD = Path(__file__).parent / "gold"
+# The F1 reached when this floor was last raised, minus a small margin for noise.
+FLOORS = {
+    "dev": {
+        "person": 0.75,
+        "organization": 0.78,
+        "state": 0.95,
+        "framework": 0.82,
+        "affiliation": 0.55,
+        "citation": 0.30,
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_scores_do_not_drop(corpus_dir: Path, extractor: Extractor, name: str) -> None:
+    report = evaluate_gold(GOLD / name, corpus_dir, extractor=extractor)
+    for entity_type, floor in FLOORS[name].items():
+        f1 = report["scores"][entity_type]["f1"]
+        assert f1 >= floor, (entity_type, f1, report["scores"][entity_type]["false_negatives"][:10])
