@@ -13,12 +13,20 @@ GOLD = Path(__file__).parent / "gold"
 # The F1 reached when this floor was last raised, minus a small margin for noise.
 FLOORS = {
     "dev": {
-        "person": 0.75,
-        "organization": 0.78,
+        "person": 0.91,
+        "organization": 0.83,
+        "state": 0.96,
+        "framework": 0.84,
+        "affiliation": 0.77,
+        "citation": 0.57,
+    },
+    "heldout": {
+        "person": 0.84,
+        "organization": 0.69,
         "state": 0.95,
-        "framework": 0.82,
-        "affiliation": 0.55,
-        "citation": 0.30,
+        "framework": 0.94,
+        "affiliation": 0.52,
+        "citation": 0.26,
     },
 }
 

@@ -638,7 +638,32 @@ class EntityRecognizer:
         if original is not None:
             definitions += find_table_rows(original)
         candidates += self._acronym_candidates(doc, definitions, candidates)
-        return _longest_first(candidates)
+        return _longest_first(_cut_at_people(candidates, text))
+
+
+_LIST_WORDS = re.compile(r"\s+(?:Speakers?|Moderators?|Panell?ists?|Chairs?)$")
+
+
+def _cut_at_people(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """End model and pattern names where a person's name starts inside them.
+
+    Flattened agenda lists run one speaker's organization into the next speaker's name
+    ("The Consumer Goods Forum David Schilling"); the person is the better-evidenced span.
+    """
+    people = sorted(c.start for c in candidates if c.type == "person" and c.source == "pattern")
+    for candidate in candidates:
+        if candidate.source not in {"model", "pattern"} or candidate.type == "person":
+            continue
+        inside = [p for p in people if candidate.start < p < candidate.end]
+        if inside:
+            candidate.end = inside[0]
+        trailer = _LIST_WORDS.search(text, candidate.start, candidate.end)
+        if trailer:
+            candidate.end = trailer.start()
+        while candidate.end > candidate.start and text[candidate.end - 1] in " ,;:(–-":
+            candidate.end -= 1
+        candidate.name = text[candidate.start : candidate.end]
+    return [c for c in candidates if c.end - c.start >= 2]
 
 
 def _longest_first(candidates: list[Candidate]) -> list[Candidate]:

@@ -265,44 +265,87 @@ def _previous_speaker(sentences: list[Span], position: int, index: _Index) -> Ca
     return None
 
 
+def _citation_cue(
+    sentence: Span, lemma_cues: dict[str, str], phrase_cues: list[tuple[str, str]]
+) -> tuple[str | None, int]:
+    """The citation type a sentence's verbs or phrases signal, and where the cue starts."""
+    cue_type = None
+    cue_start = sentence.end_char
+    for token in sentence:
+        if token.pos_ in {"VERB", "AUX"} and token.lemma_ in lemma_cues:
+            cue_type, cue_start = lemma_cues[token.lemma_], token.idx
+            break
+    lowered = sentence.text.lower()
+    for phrase, phrase_type in phrase_cues:
+        found = lowered.find(phrase)
+        if found >= 0 and (cue_type is None or phrase_type != "cites"):
+            return phrase_type, min(cue_start, sentence.start_char + found)
+    return cue_type, cue_start
+
+
+_LIST_HOLDERS = re.compile(
+    r"\b(?:speakers|states|member states|participants|delegations|countries|governments|"
+    r"representatives|panellists|panelists|others)\s*[\[(]",
+    re.IGNORECASE,
+)
+
+
+def _bracketed_actors(sentence: Span, index: _Index, text: str) -> list[Candidate]:
+    """ "several speakers [Morocco, United Arab Emirates and Sri Lanka] noted": the listed ones."""
+    found: list[Candidate] = []
+    for match in _LIST_HOLDERS.finditer(text, sentence.start_char, sentence.end_char):
+        close = text.find("]" if text[match.end() - 1] == "[" else ")", match.end())
+        if close < 0 or close > sentence.end_char:
+            continue
+        listed = [c for c in index.within(match.end(), close) if c.type in _ACTOR_TYPES]
+        found.extend(c for c in listed if c not in found)
+    return found
+
+
 def _citations_and_commitments(doc: Doc, index: _Index) -> list[RawRelation]:
     lemma_cues, phrase_cues, commit_verbs, commit_nouns, hedges = _cues()
     relations: list[RawRelation] = []
     text = doc.text
     sentences = list(doc.sents)
+    speaker: tuple[Candidate, int] | None = None  # last subject actor and its sentence number
     for position, sentence in enumerate(sentences):
         entities = index.within(sentence.start_char, sentence.end_char)
+        if (
+            position
+            and "\n" in text[sentences[position - 1].end_char - 1 : sentence.start_char + 1]
+        ):
+            speaker = None  # attribution does not cross a paragraph
         if not entities:
             continue
         frameworks = [c for c in entities if c.type == "framework"]
-        lowered = sentence.text.lower()
-        cue_type = None
-        cue_start = sentence.end_char
-        for token in sentence:
-            if token.pos_ in {"VERB", "AUX"} and token.lemma_ in lemma_cues:
-                cue_type, cue_start = lemma_cues[token.lemma_], token.idx
-                break
-        for phrase, phrase_type in phrase_cues:
-            position = lowered.find(phrase)
-            if position >= 0 and (cue_type is None or phrase_type != "cites"):
-                cue_type = phrase_type
-                cue_start = min(cue_start, sentence.start_char + position)
-                break
-        actor = _sentence_actor(sentence, index, cue_start, text)
-        if actor is None and sentence[0].lower_ in _PRONOUNS:
-            actor = _previous_speaker(sentences, position, index)
+        cue_type, cue_start = _citation_cue(sentence, lemma_cues, phrase_cues)
+        actors = _bracketed_actors(sentence, index, text)
+        if not actors:
+            actor = _sentence_actor(sentence, index, cue_start, text)
+            if actor is None and sentence[0].lower_ in _PRONOUNS:
+                actor = _previous_speaker(sentences, position, index)
+            if actor is None and speaker is not None and position - speaker[1] <= 2:
+                # Reported speech continues the last named speaker of the paragraph.
+                actor = speaker[0]
+                cue_type = cue_type or "cites"
+            elif actor is not None and actor.type in {"person", "state"}:
+                cue_type = cue_type or "cites"  # a speaker's own sentence refers to what it names
+            actors = [actor] if actor is not None else []
+        if actors and actors[0].type in {"person", "state"}:
+            speaker = (actors[0], position)
         evidence = (sentence.start_char, sentence.end_char)
-        if frameworks and cue_type and actor is not None:
-            seen: set[str] = set()
-            for framework in frameworks:
-                if framework.name in seen:
-                    continue
-                seen.add(framework.name)
-                relations.append(
-                    RawRelation(
-                        "citation", actor, framework, *evidence, (("citation_type", cue_type),)
+        if frameworks and cue_type:
+            for actor in actors:
+                seen: set[str] = set()
+                for framework in frameworks:
+                    if framework.name in seen:
+                        continue
+                    seen.add(framework.name)
+                    relations.append(
+                        RawRelation(
+                            "citation", actor, framework, *evidence, (("citation_type", cue_type),)
+                        )
                     )
-                )
         relations += _commitments(
             sentence,
             index,
