@@ -15,6 +15,7 @@ PARAMETER_VALUES = {
     "actor": "Member States",
     "state": "Mexico",
     "entity": "IOM",
+    "name": "IOM",
 }
 
 

@@ -272,6 +272,62 @@ def serve(
         server.server_close()
 
 
+@app.command()
+def analyze(
+    store: StoreOption = Path("out"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path(
+        "out/analysis"
+    ),
+    document: Annotated[
+        str | None, typer.Option(help="Only citations in this document (id or IRI).")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Only citations of frameworks of this year (mig:year).")
+    ] = None,
+    actor_type: Annotated[
+        list[str] | None,
+        typer.Option("--actor-type", help="Only actors of this type or kind (repeatable)."),
+    ] = None,
+    framework_kind: Annotated[
+        list[str] | None,
+        typer.Option("--framework-kind", help="Only frameworks of this kind (repeatable)."),
+    ] = None,
+    top: Annotated[int, typer.Option(min=1, help="Rows per report table, bars per chart.")] = 20,
+) -> None:
+    """Network analytics: CSV tables, GraphML/GEXF, pictures, report.html, explorer.html and
+    measures.trig (every file written atomically)."""
+    from migkg.graph.store import open_store
+    from migkg.queries.report import analyze as run_analysis
+
+    result = run_analysis(
+        open_store(store),
+        out,
+        document=document,
+        year=year,
+        actor_types=actor_type,
+        framework_kinds=framework_kind,
+        top=top,
+    )
+    for name, reason in result.skipped.items():
+        errors.print(f"[yellow]warning:[/] {name} network {reason}")
+    table = Table(title=f"migkg analyze → {out}")
+    for column in ("network", "nodes", "edges", "communities", "modularity", "betweenness"):
+        right = column not in {"network", "betweenness"}
+        table.add_column(column, justify="right" if right else "left")
+    for name, measures in result.measures.items():
+        summary = measures.attrs["summary"]
+        table.add_row(
+            name,
+            str(summary["nodes"]),
+            str(summary["edges"]),
+            str(summary["communities"]),
+            f"{summary['modularity']:.3f}",
+            summary["betweenness"],
+        )
+    console.print(table)
+    errors.print(f"wrote {len(result.files)} files; open {out / 'report.html'}")
+
+
 @app.callback(invoke_without_command=True)
 def _main(
     version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
