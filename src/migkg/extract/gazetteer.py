@@ -29,6 +29,7 @@ __all__ = [
 _LEADING_ARTICLE = re.compile(r"^(?:the|la|le|les|el)\s+", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Fold a surface form for lookup: accents, case, articles, punctuation and spacing.
 

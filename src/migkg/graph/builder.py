@@ -17,9 +17,8 @@ from migkg.extract.resolve import resolve_entities
 from migkg.graph.build import build_dataset
 from migkg.graph.store import (
     build_lock,
-    dataset_to_nquads,
+    dataset_quads,
     serialize_quads,
-    sorted_quads,
     summary_json,
     write_output,
 )
@@ -90,8 +89,8 @@ def build(
         resolution = resolve_entities(records)
         dataset = build_dataset(records, resolution, pipeline_version=PIPELINE_VERSION)
         try:
-            nquads = dataset_to_nquads(dataset)
-            quads = sorted_quads(nquads)
+            quads = dataset_quads(dataset)
+            nquads = serialize_quads(quads, "nquads")
             trig = serialize_quads(quads, "trig")
             turtle = serialize_quads(quads, "turtle")
         except (ValueError, SyntaxError, OSError) as error:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph
 from rdflib import Dataset
 
 from migkg.errors import InputError, StoreError
 from migkg.graph.build import PREFIXES
-from migkg.graph.store import EXPORT_FORMATS, open_store, union_graph, write_atomic
+from migkg.graph.store import (
+    EXPORT_FORMATS,
+    open_store,
+    serialize_quads,
+    union_graph,
+    write_atomic,
+)
 
 __all__ = ["export_graph", "graph_statistics", "load_dataset"]
 
@@ -33,14 +38,18 @@ def export_graph(store_dir: Path, output_format: str, out: Path | None = None) -
         raise InputError(
             f"unknown export format {output_format!r}; choose one of {', '.join(EXPORT_FORMATS)}"
         )
-    rdflib_format, suffix = EXPORT_FORMATS[output_format]
-    dataset = load_dataset(store_dir)
-    target: Any = dataset if output_format in {"trig", "nquads"} else union_graph(dataset)
-    data = target.serialize(format=rdflib_format)
+    _, suffix = EXPORT_FORMATS[output_format]
     if output_format == "jsonld":
-        data = target.serialize(format="json-ld", context=PREFIXES, indent=1)
+        graph = union_graph(load_dataset(store_dir))
+        data = graph.serialize(format="json-ld", context=PREFIXES, indent=1).encode("utf-8")
+    else:
+        nquads = store_dir / "graph.nq"
+        if not nquads.is_file():
+            raise StoreError(f"{store_dir}: no graph.nq here; run 'migkg build ... --out DIR'")
+        quads = list(pyoxigraph.parse(nquads.read_bytes(), format=pyoxigraph.RdfFormat.N_QUADS))
+        data = serialize_quads(quads, output_format)
     path = out or store_dir / f"graph{suffix}"
-    write_atomic(path, data.encode("utf-8") if isinstance(data, str) else data)
+    write_atomic(path, data)
     return path
 
 
