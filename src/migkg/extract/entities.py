@@ -8,7 +8,7 @@ trustworthy source), so a person or state inside a framework or organization nam
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from spacy.language import Language
@@ -545,32 +545,10 @@ class EntityRecognizer:
             target = resolved.get(definition.short)
             if target is not None and definition.long_start >= 0:
                 # The defining long form is a mention too, even where nothing else found it.
-                found.append(
-                    Candidate(
-                        definition.long_start,
-                        definition.long_end,
-                        target.type,
-                        target.name,
-                        "acronym",
-                        entry=target.entry,
-                        kind=target.kind,
-                        key=target.key,
-                    )
-                )
+                found.append(_moved(target, definition.long_start, definition.long_end))
         for short, target in resolved.items():
             for match in re.finditer(rf"(?<![\w/-]){re.escape(short)}(?![\w/-])", text):
-                found.append(
-                    Candidate(
-                        match.start(),
-                        match.end(),
-                        target.type,
-                        target.name,
-                        "acronym",
-                        entry=target.entry,
-                        kind=target.kind,
-                        key=target.key,
-                    )
-                )
+                found.append(_moved(target, match.start(), match.end()))
         return found
 
     def _resolve_definition(
@@ -664,6 +642,11 @@ def _cut_at_people(candidates: list[Candidate], text: str) -> list[Candidate]:
             candidate.end -= 1
         candidate.name = text[candidate.start : candidate.end]
     return [c for c in candidates if c.end - c.start >= 2]
+
+
+def _moved(candidate: Candidate, start: int, end: int) -> Candidate:
+    """The same entity found again at another place."""
+    return replace(candidate, start=start, end=end, attributes=dict(candidate.attributes))
 
 
 def _longest_first(candidates: list[Candidate]) -> list[Candidate]:
