@@ -37,8 +37,9 @@ def entity_key(entity_type: str, name: str, gazetteer_id: str | None = None) -> 
 def _person_names(candidates: list[Candidate]) -> dict[str, str]:
     """Map every person surface name to the canonical full name it stands for in this document."""
     counts = Counter(c.name for c in candidates if c.type == "person")
+    # A hyphenated surname alone ("Jimenez-Damary") is one word, not a full name.
     full = sorted(
-        (n for n in counts if len(fold(n).split()) >= 2),
+        (n for n in counts if len(n.split()) >= 2),
         key=lambda n: (-len(fold(n).split()), -counts[n], n),
     )
     canonical: dict[str, str] = {}
@@ -115,7 +116,7 @@ def assemble_records(
         if key not in entities:
             entry = candidate.entry
             attributes = dict(entry.attributes) if entry else {}
-            attributes.update(candidate.attributes)
+            attributes.update((k, v) for k, v in candidate.attributes.items() if k != "nested")
             name = person_names.get(candidate.name, candidate.name)
             entities[key] = Entity(
                 key=key,

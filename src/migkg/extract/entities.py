@@ -394,7 +394,7 @@ class EntityRecognizer:
             # Run-together agenda lists: "... Republic of Senegal Mark Hereward, Director"; the
             # model's own person boundary, when it has one inside the run, is the better start.
             inner = [k for k in range(i + 1, end - 1) if k in person_starts]
-            if inner and end - i > 3:
+            if inner and sum(1 for t in doc[i:end] if t.text != "-") > 3:
                 i = inner[-1]
             length = sum(1 for t in doc[i:end] if t.text != "-")
             if length < 2 or length > 5 or any(t.is_space or "\n" in t.text for t in doc[i:end]):
@@ -410,8 +410,10 @@ class EntityRecognizer:
             ):
                 context = True
             elif after is not None and following is not None and after.text in {"(", ","}:
+                next_word = re.split(r"[\s,()]", doc.text[following.idx : following.idx + 40])[0]
                 context = (
-                    following.text in self.words["title_words"]
+                    next_word in self.words["title_words"]
+                    or following.text in self.words["title_words"]
                     or following.idx in starts
                     or following.lower_ in {"former", "then", "acting", "interim"}
                 )
@@ -419,7 +421,7 @@ class EntityRecognizer:
                 context = False  # "Ministry of Foreign Affairs, Chile": part of a name
             if (i, end) in places:
                 context = False  # "Puerto Vallarta, Mexico": a place, not a person
-            if context and doc[i].text not in {"The", "A", "In", "On", "For"}:
+            if context and not doc[i].is_stop:
                 span = doc[i:end]
                 found.append(
                     Candidate(span.start_char, span.end_char, "person", span.text, "pattern")
@@ -462,8 +464,8 @@ class EntityRecognizer:
         honorifics = self.words["honorifics"]
         while start < span.end and doc[start].text.rstrip(".") in honorifics | {"H.E"}:
             start += 1
-        while start < span.end and doc[start].is_punct:
-            start += 1
+        while start < span.end and (doc[start].is_punct or doc[start].is_stop):
+            start += 1  # "As Louise Arbour noted": the sentence's first word is not the name's
         # Run-together lists glue the previous speaker's country to a name: "Argentina Ely Thélot".
         for width in (3, 2, 1):
             if span.end - (start + width) >= 2 and self.gazetteer.lookup(
@@ -616,7 +618,58 @@ class EntityRecognizer:
         if original is not None:
             definitions += find_table_rows(original)
         candidates += self._acronym_candidates(doc, definitions, candidates)
-        return _longest_first(_cut_at_people(candidates, text))
+        chosen = self._drop_role_titles(_longest_first(_cut_at_people(candidates, text)), text)
+        return sorted(chosen + _nested(chosen, candidates), key=lambda c: (c.start, c.end))
+
+    def _drop_role_titles(self, chosen: list[Candidate], text: str) -> list[Candidate]:
+        """ "Louise Arbour, Special Representative of the Secretary-General for ...": a role.
+
+        Some offices are named after their holder's title; right after a person's name the
+        title describes the person and is not a mention of the office.
+        """
+        titles = self.words["title_words"]
+        kept: list[Candidate] = []
+        for candidate in chosen:
+            surface = text[candidate.start : candidate.end]
+            first = surface.split(" ", 1)[0]
+            if (
+                candidate.type == "organization"
+                and first in titles
+                and kept
+                and kept[-1].type == "person"
+                and re.fullmatch(r"\s*[,(]\s*", text[kept[-1].end : candidate.start])
+            ):
+                continue
+            kept.append(candidate)
+        return kept
+
+
+def _nested(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
+    """Known organizations and frameworks named inside a longer name, as extra mentions.
+
+    "ILO Convention No. 181" also mentions the ILO; "the Platform on Disaster Displacement of the
+    Nansen Initiative" also mentions the initiative. States and people inside names stay
+    suppressed ("New York Declaration", "Sutherland Report"). Nested mentions are marked so that
+    relation patterns do not take them for actors.
+    """
+    extra: list[Candidate] = []
+    seen: set[tuple[int, int]] = {(c.start, c.end) for c in chosen}
+    for outer in chosen:
+        if outer.type not in {"organization", "framework"}:
+            continue
+        for inner in candidates:
+            if (
+                inner.entry is not None
+                and inner.type in {"organization", "framework"}
+                and outer.start <= inner.start
+                and inner.end <= outer.end
+                and (inner.end - inner.start) < (outer.end - outer.start)
+                and inner.key != outer.key
+                and (inner.start, inner.end) not in seen
+            ):
+                seen.add((inner.start, inner.end))
+                extra.append(replace(inner, attributes={**inner.attributes, "nested": "1"}))
+    return extra
 
 
 _LIST_WORDS = re.compile(r"\s+(?:Speakers?|Moderators?|Panell?ists?|Chairs?)$")

@@ -94,7 +94,7 @@ class _Index:
 
 def find_relations(doc: Doc, candidates: list[Candidate]) -> list[RawRelation]:
     """Every relation the patterns find in ``doc``."""
-    index = _Index(candidates)
+    index = _Index([c for c in candidates if "nested" not in c.attributes])
     relations = _affiliations(doc, index)
     relations += _citations_and_commitments(doc, index)
     return relations
