@@ -152,6 +152,7 @@ def _affiliations(doc: Doc, index: _Index) -> list[RawRelation]:
             ]
             starts_well = first_word is not None and (
                 first_word.group(1) in titles
+                or first_word.group(1) in {"former", "then", "acting", "interim", "outgoing"}
                 or (
                     affiliates
                     and affiliates[0].start <= segment_start + 2 + len(first_word.group(1))
