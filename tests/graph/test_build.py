@@ -63,3 +63,33 @@ def test_build_conforms_to_the_shapes(extractor: Extractor, tmp_path: Path) -> N
         data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True
     )
     assert conforms, text[:3000]
+
+
+def test_rebuild_reuses_unchanged_documents(
+    extractor: Extractor, small_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(small_build, out)
+    extracted: list[str] = []
+    original = Extractor.extract_many
+
+    def counting(self: Extractor, sources: list, **kwargs: object):  # type: ignore[no-untyped-def]
+        sources = list(sources)
+        extracted.extend(s.doc_id for s in sources)
+        return original(self, sources, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Extractor, "extract_many", counting)
+    build(
+        [str(corpus_file("002")), str(corpus_file("004")), str(corpus_file("003"))],
+        out,
+        extractor=extractor,
+    )
+    assert extracted == [corpus_file("003").stem.replace("_", "-")]
+    fresh = tmp_path / "fresh"
+    build(
+        [str(corpus_file("002")), str(corpus_file("004")), str(corpus_file("003"))],
+        fresh,
+        extractor=extractor,
+    )
+    for name in ("graph.trig", "graph.nq", "records.jsonl"):
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name

@@ -6,11 +6,13 @@ with the ``MIGKG_SPACY_MODEL`` environment variable (a package name or a model d
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import logging
 import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from importlib.resources import files
 
 import spacy
 from spacy.language import Language
@@ -31,6 +33,7 @@ __all__ = [
     "PIPELINE_VERSION",
     "Extractor",
     "load_language",
+    "pipeline_fingerprint",
     "split_for_parsing",
 ]
 
@@ -68,6 +71,24 @@ def split_for_parsing(text: str, size: int = _CHUNK_CHARS) -> list[str]:
         pieces.append(text[start:end])
         start = end
     return pieces
+
+
+@lru_cache(maxsize=1)
+def pipeline_fingerprint() -> str:
+    """A digest of everything extraction output depends on besides the document.
+
+    The pipeline version, the model name and the bytes of every gazetteer and pattern file: a
+    cached extraction is reused only while all of them are unchanged.
+    """
+    digest = hashlib.sha256(PIPELINE_VERSION.encode())
+    digest.update((os.environ.get("MIGKG_SPACY_MODEL") or DEFAULT_MODEL).encode())
+    package = files("migkg.extract")
+    for folder in ("gazetteers", "patterns"):
+        for entry in sorted((package / folder).iterdir(), key=lambda e: e.name):
+            if entry.is_file():
+                digest.update(entry.name.encode())
+                digest.update(entry.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @lru_cache(maxsize=2)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from migkg.errors import BuildError
 from migkg.extract.ingest import SourceDocument, discover_documents, read_document
-from migkg.extract.pipeline import PIPELINE_VERSION, Extractor
+from migkg.extract.pipeline import PIPELINE_VERSION, Extractor, pipeline_fingerprint
 from migkg.extract.records import DocRecords
 from migkg.extract.resolve import resolve_entities
 from migkg.graph.build import build_dataset
@@ -23,7 +23,9 @@ from migkg.graph.store import (
     write_output,
 )
 
-__all__ = ["BuildResult", "build"]
+__all__ = ["CACHE_DIR", "BuildResult", "build"]
+
+CACHE_DIR = "cache"
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,32 @@ def _unique_ids(sources: list[SourceDocument]) -> list[SourceDocument]:
     return unique
 
 
+def _cache_key(content_hash: str) -> str:
+    # A changed pipeline, model or gazetteer changes the fingerprint and so every key.
+    return f"{content_hash}-{pipeline_fingerprint()}"
+
+
+def _cached_records(out_dir: Path, sources: list[SourceDocument]) -> dict[str, DocRecords]:
+    """Records of the previous build for documents whose bytes have not changed."""
+    folder = out_dir / CACHE_DIR
+    found: dict[str, DocRecords] = {}
+    if not folder.is_dir():
+        return found
+    for source in sources:
+        path = folder / f"{_cache_key(source.content_hash)}.json"
+        if not path.is_file():
+            continue
+        try:
+            records = DocRecords.from_json(path.read_text(encoding="utf-8"))
+        except (ValueError, KeyError, TypeError):
+            logger.warning("%s: unreadable cache entry, extracting again", path)
+            continue
+        # The same bytes may now sit under another path or name.
+        records.source_path, records.doc_id = source.path, source.doc_id
+        found[source.doc_id] = records
+    return found
+
+
 def build(
     paths: list[str],
     out_dir: Path,
@@ -80,12 +108,19 @@ def build(
     files = discover_documents(paths)
     sources = _unique_ids([read_document(path) for path in files])
     with build_lock(out_dir):
-        extractor = extractor or Extractor()
-        records: list[DocRecords] = []
-        for index, doc in enumerate(extractor.extract_many(sources, jobs=jobs)):
-            records.append(doc)
-            if progress is not None:
-                progress(doc.source_path, index + 1, len(sources))
+        cached = _cached_records(out_dir, sources)
+        pending = [source for source in sources if source.doc_id not in cached]
+        extracted: dict[str, DocRecords] = {}
+        if pending:
+            extractor = extractor or Extractor()
+            for doc in extractor.extract_many(pending, jobs=jobs):
+                extracted[doc.doc_id] = doc
+                if progress is not None:
+                    progress(doc.source_path, len(extracted), len(pending))
+        records = [cached.get(s.doc_id) or extracted[s.doc_id] for s in sources]
+        logger.info(
+            "%d document(s) extracted, %d reused from the cache", len(extracted), len(cached)
+        )
         resolution = resolve_entities(records)
         dataset = build_dataset(records, resolution, pipeline_version=PIPELINE_VERSION)
         try:
@@ -121,10 +156,15 @@ def build(
             "relations": dict(sorted(relation_counts.items())),
             "quads": triples,
         }
+        cache_files = {
+            f"{CACHE_DIR}/{_cache_key(r.content_hash)}.json": (r.to_json() + "\n").encode("utf-8")
+            for r in records
+        }
         write_output(
             out_dir,
             nquads,
             {
+                **cache_files,
                 "graph.trig": trig,
                 "graph.ttl": turtle,
                 "records.jsonl": records_jsonl,

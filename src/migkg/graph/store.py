@@ -180,6 +180,7 @@ def write_output(out_dir: Path, nquads: bytes, files: dict[str, bytes]) -> None:
         del store
         (staging / "graph.nq").write_bytes(nquads)
         for name, data in files.items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(data)
         _swap(staging, out_dir)
     except BaseException:
