@@ -16,6 +16,7 @@ PARAMETER_VALUES = {
     "state": "Mexico",
     "entity": "IOM",
     "name": "IOM",
+    "meeting": "Session",
 }
 
 

@@ -126,3 +126,24 @@ def test_acronym_defined_in_text_resolves_later_uses(extractor: Extractor, tmp_p
     assert cfmr, [e.name for e in records.entities]
     uses = [m for m in records.mentions if m.entity == cfmr[0].key]
     assert len(uses) >= 3  # the long form, the definition, and the later bare use
+
+
+def test_agenda_slots_give_participations(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "FINAL AGENDA\n10.00 - 11.30\nSession 1: Data for migration policy\n"
+        "Moderator: Ana Lopez, Director, International Organization for Migration\n"
+        "Speakers: Marta Kovač, Senior Adviser, UNICEF Peter Novak, Minister, Slovenia\n"
+        "11.30 - 12.00\nCoffee break\n",
+    )
+    names = {e.key: e.name for e in records.entities}
+    found = {
+        (names[r.subject], names[r.object or ""], r.attribute("role"))
+        for r in records.relations
+        if r.type == "participation"
+    }
+    session = "Session 1: Data for migration policy"
+    assert ("Ana Lopez", session, "moderator") in found
+    assert ("Marta Kovač", session, "speaker") in found
+    assert ("Peter Novak", session, "speaker") in found

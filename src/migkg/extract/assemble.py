@@ -149,6 +149,20 @@ def assemble_records(
             )
         )
     records.mentions = sorted(mentions, key=lambda m: (m.start, m.end, m.entity))
+    for relation in relations:
+        # Agenda sessions exist only through the participations that name them.
+        meeting = relation.object
+        if meeting is not None and meeting.type == "meeting":
+            key = _key(meeting, person_names)
+            if key not in entities:
+                entities[key] = Entity(key, "meeting", meeting.name, "session")
+                start, end = norm.to_original(meeting.start, meeting.end)
+                records.entities.append(entities[key])
+                records.mentions.append(
+                    Mention(key, start, end, original[start:end], meeting.source)
+                )
+    records.entities.sort(key=lambda e: e.key)
+    records.mentions.sort(key=lambda m: (m.start, m.end, m.entity))
     seen: set[tuple[object, ...]] = set()
     for relation in relations:
         subject_key = _key(relation.subject, person_names)

@@ -96,6 +96,7 @@ def find_relations(doc: Doc, candidates: list[Candidate]) -> list[RawRelation]:
     """Every relation the patterns find in ``doc``."""
     index = _Index([c for c in candidates if "nested" not in c.attributes])
     relations = _affiliations(doc, index)
+    relations += _participations(doc.text, index)
     relations += _citations_and_commitments(doc, index)
     return relations
 
@@ -225,6 +226,64 @@ def _title_first(
     if re.search(r"[.;:]", between):
         return [], "", person.start
     return [affiliate], _role(between), affiliate.start
+
+
+# ---------------------------------------------------------------------------- participation
+
+_TIME_SLOT = re.compile(r"\b\d{1,2}[.:]\s?\d{2}\s*[-–]\s*\d{1,2}[.:]\s?\d\s?\d?\b")
+_MODERATOR = re.compile(
+    r"\b(?:Moderator|Moderated by|Chair|Chaired by|Facilitator)s?\s*:?\s*$", re.IGNORECASE
+)
+_MAX_SLOT = 6000
+
+
+def _session_title(text: str, start: int, end: int) -> tuple[str, int, int] | None:
+    """The title of an agenda slot: its first line, up to a full stop or a person's name."""
+    line_start = start
+    while line_start < end and text[line_start] in " \n":
+        line_start += 1
+    line_end = text.find("\n", line_start, end)
+    line_end = end if line_end < 0 else line_end
+    sentence = re.search(r"\.\s|\bThis (?:session|panel)\b", text[line_start:line_end])
+    title_end = line_start + (sentence.start() if sentence else line_end - line_start)
+    title = text[line_start:title_end].strip(" :–-")
+    if len(title) < 5 or len(title) > 160 or not title[0].isupper():
+        return None
+    return title, line_start, title_end
+
+
+def _participations(text: str, index: _Index) -> list[RawRelation]:
+    """People listed in agenda slots ("10.00 - 10.30 Opening session Name, Title, Org ...")."""
+    slots = [m.end() for m in _TIME_SLOT.finditer(text)]
+    relations: list[RawRelation] = []
+    for number, start in enumerate(slots):
+        end = min(slots[number + 1] if number + 1 < len(slots) else len(text), start + _MAX_SLOT)
+        found = _session_title(text, start, end)
+        if found is None:
+            continue
+        title, title_start, title_end = found
+        people = [c for c in index.within(title_start, end) if c.type == "person"]
+        if not people:
+            continue
+        # The session is a document-local meeting entity; its mention is the title.
+        meeting = Candidate(title_start, title_end, "meeting", title, "pattern", kind="session")
+        for person in people:
+            if person.start < title_end and person.end > title_start:
+                continue
+            line_start = text.rfind("\n", 0, person.start) + 1
+            role = "moderator" if _MODERATOR.search(text[line_start : person.start]) else "speaker"
+            line_end = text.find("\n", person.end)
+            relations.append(
+                RawRelation(
+                    "participation",
+                    person,
+                    meeting,
+                    person.start,
+                    person.end if line_end < 0 else min(line_end, person.end + 200),
+                    (("role", role),),
+                )
+            )
+    return relations
 
 
 # ---------------------------------------------------------------------------- citations

@@ -23,6 +23,7 @@ from migkg.graph.iri import (
 from migkg.ontology.terms import (
     CITATION_TYPES,
     FRAMEWORK_KINDS,
+    MEETING_KINDS,
     MIG,
     MIGD,
     OA,
@@ -57,6 +58,7 @@ _FACT_CLASSES = {
     "commitment": MIG.Commitment,
     "proposal": MIG.Proposal,
     "affiliation": MIG.Affiliation,
+    "participation": MIG.Participation,
 }
 
 
@@ -82,6 +84,8 @@ def _types(entity: CanonicalEntity) -> list[URIRef]:
         return [MIG.State]
     if entity.type == "collective":
         return [MIG.Collective]
+    if entity.type == "meeting":
+        return [MIG.Meeting, MEETING_KINDS.get(entity.kind or "", MIG.Session)]
     if entity.type == "organization":
         return [MIG.Organization, ORGANIZATION_KINDS[kind_slug("organization", entity.kind)]]
     return [MIG.Framework, FRAMEWORK_KINDS[kind_slug("framework", entity.kind)]]
@@ -97,6 +101,8 @@ def _describe_entity(graph: Graph, entity: CanonicalEntity, known: set[str]) -> 
         graph.add((subject, SKOS.altLabel, Literal(alias, lang="en")))
     if entity.type in {"organization", "framework"}:
         graph.add((subject, MIG.kind, Literal(kind_slug(entity.type, entity.kind))))
+    elif entity.type == "meeting" and entity.kind in MEETING_KINDS:
+        graph.add((subject, MIG.kind, Literal(entity.kind)))
     attributes = entity.attributes
     for name, predicate in (
         ("iso2", MIG.iso2),
@@ -196,6 +202,12 @@ def _add_document_facts(
             graph.add((fact, MIG.hasPerson, subject))
             graph.add((fact, MIG.hasOrganization, obj))
             graph.add((subject, MIG.affiliatedWith, obj))
+            if attributes.get("role"):
+                graph.add((fact, MIG.roleTitle, Literal(attributes["role"])))
+        elif relation.type == "participation" and obj is not None:
+            graph.add((fact, MIG.hasPerson, subject))
+            graph.add((fact, MIG.hasMeeting, obj))
+            graph.add((subject, MIG.participatesIn, obj))
             if attributes.get("role"):
                 graph.add((fact, MIG.roleTitle, Literal(attributes["role"])))
         elif relation.type == "citation" and obj is not None:
