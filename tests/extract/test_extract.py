@@ -147,3 +147,21 @@ def test_agenda_slots_give_participations(extractor: Extractor, tmp_path: Path) 
     assert ("Ana Lopez", session, "moderator") in found
     assert ("Marta Kovač", session, "speaker") in found
     assert ("Peter Novak", session, "speaker") in found
+
+
+def test_first_person_sentences_of_a_letter_belong_to_its_signatory(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Excellency,\n"
+        "Further to the New York Declaration for Refugees and Migrants, I have the honour to "
+        "enclose the programme of the session.\n"
+        "Please accept the assurances of my highest consideration.\n"
+        "Maria Fernanda Espinosa\n"
+        "President of the General Assembly\n",
+    )
+    assert ("Maria Fernanda Espinosa", "New York Declaration for Refugees and Migrants") in _pairs(
+        records, "citation"
+    )

@@ -310,6 +310,7 @@ class EntityRecognizer:
                         word.text == ","
                         and probe + 1 < len(doc)
                         and _NAME_CHARS.match(doc[probe + 1].text)
+                        and not doc[probe + 1].is_stop
                     ):
                         pass  # "on Safe, Orderly and Regular Migration"
                     elif word.lower_ not in _CONNECTORS or (
@@ -343,13 +344,25 @@ class EntityRecognizer:
             and (text not in words["title_words"] and text not in words["honorifics"])
         )
 
+    def _signature_line(self, doc: Doc, text: str, start: int, end: int) -> bool:
+        """A name alone on its line with a title on the next line (letter signatures)."""
+        line_start = text.rfind("\n", 0, doc[start].idx) + 1
+        line_end = text.find("\n", doc[end - 1].idx)
+        if line_end < 0 or text[line_start : doc[start].idx].strip():
+            return False
+        if text[doc[end - 1].idx + len(doc[end - 1]) : line_end].strip(" ,."):
+            return False
+        next_word = re.match(r"\s*([\w-]+)", text[line_end + 1 : line_end + 60])
+        return next_word is not None and next_word.group(1) in self.words["title_words"]
+
     def _person_pattern_candidates(self, doc: Doc, known: list[Candidate]) -> list[Candidate]:
         """Names in the layouts of the field, whatever the model thinks of them.
 
         "Name (Title, ...)", "Name (State)", "Name, Title, ...", "Moderator: Name", "Mr Name".
         """
+        text = doc.text
         starts = {c.start: c for c in known if c.type in {"state", "organization"}}
-        covered = bytearray(len(doc.text) + 1)
+        covered = bytearray(len(text) + 1)
         for candidate in known:
             covered[candidate.start : candidate.end] = b"\x01" * (candidate.end - candidate.start)
         person_starts = {ent.start for ent in doc.ents if ent.label_ == "PERSON"}
@@ -410,13 +423,15 @@ class EntityRecognizer:
             ):
                 context = True
             elif after is not None and following is not None and after.text in {"(", ","}:
-                next_word = re.split(r"[\s,()]", doc.text[following.idx : following.idx + 40])[0]
+                next_word = re.split(r"[\s,()]", text[following.idx : following.idx + 40])[0]
                 context = (
                     next_word in self.words["title_words"]
                     or following.text in self.words["title_words"]
                     or following.idx in starts
                     or following.lower_ in {"former", "then", "acting", "interim"}
                 )
+            if not context and self._signature_line(doc, text, i, end):
+                context = True
             if before is not None and before.lower_ in _CONNECTORS:
                 context = False  # "Ministry of Foreign Affairs, Chile": part of a name
             if (i, end) in places:

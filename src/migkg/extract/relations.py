@@ -325,6 +325,37 @@ def _previous_speaker(sentences: list[Span], position: int, index: _Index) -> Ca
     return None
 
 
+_FIRST_PERSON = frozenset({"i", "we", "my", "our"})
+_SIGNATURE_REACH = 6000
+
+
+def _signature_blocks(text: str, index: _Index) -> list[Candidate]:
+    """People who sign a letter: a name alone on its line, followed by a title line."""
+    titles = _title_words()
+    found = []
+    for person in index.items:
+        if person.type != "person":
+            continue
+        line_start = text.rfind("\n", 0, person.start) + 1
+        line_end = text.find("\n", person.end)
+        if line_end < 0 or text[line_start : person.start].strip(" '\"‘’“”"):
+            continue
+        if text[person.end : line_end].strip(" ,.'\"’”"):
+            continue
+        next_word = re.match(r"\s*([\w-]+)", text[line_end + 1 : line_end + 60])
+        if next_word and next_word.group(1) in titles:
+            found.append(person)
+    return found
+
+
+def _signatory(signatures: list[Candidate], position: int) -> Candidate | None:
+    """The signatory of the letter a first-person sentence belongs to (the next signature)."""
+    for person in signatures:
+        if position < person.start <= position + _SIGNATURE_REACH:
+            return person
+    return None
+
+
 def _citation_cue(
     sentence: Span, lemma_cues: dict[str, str], phrase_cues: list[tuple[str, str]]
 ) -> tuple[str | None, int]:
@@ -368,6 +399,7 @@ def _citations_and_commitments(doc: Doc, index: _Index) -> list[RawRelation]:
     text = doc.text
     sentences = list(doc.sents)
     speaker: tuple[Candidate, int] | None = None  # last subject actor and its sentence number
+    signatures = _signature_blocks(text, index)
     for position, sentence in enumerate(sentences):
         entities = index.within(sentence.start_char, sentence.end_char)
         if (
@@ -384,6 +416,12 @@ def _citations_and_commitments(doc: Doc, index: _Index) -> list[RawRelation]:
             actor = _sentence_actor(sentence, index, cue_start, text)
             if actor is None and sentence[0].lower_ in _PRONOUNS:
                 actor = _previous_speaker(sentences, position, index)
+            if actor is None and any(
+                t.lower_ in _FIRST_PERSON and t.dep_ in {"nsubj", "nsubjpass", "poss"}
+                for t in sentence
+            ):
+                actor = _signatory(signatures, sentence.start_char)
+                cue_type = cue_type or ("cites" if actor else None)
             if actor is None and speaker is not None and position - speaker[1] <= 2:
                 # Reported speech continues the last named speaker of the paragraph.
                 actor = speaker[0]
