@@ -26,7 +26,7 @@ FLOORS = {
         "state": 0.95,
         "framework": 0.93,
         "affiliation": 0.53,
-        "citation": 0.27,
+        "citation": 0.35,
     },
 }
 
