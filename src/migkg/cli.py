@@ -328,6 +328,144 @@ def analyze(
     errors.print(f"wrote {len(result.files)} files; open {out / 'report.html'}")
 
 
+@app.command()
+def reason(
+    store: StoreOption = Path("out"),
+    materialize: Annotated[
+        bool,
+        typer.Option("--materialize", help="Also infer property values; write DIR/inferred.trig."),
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds HermiT may run before it is stopped.")
+    ] = 600.0,
+) -> None:
+    """Check the graph against the ontology with HermiT (exit 1 when it is inconsistent)."""
+    from migkg.graph.reason import reason as run_reasoner
+
+    with errors.status("HermiT is reasoning over the build", spinner="dots"):
+        result = run_reasoner(store, materialize=materialize, timeout=timeout)
+    table = Table(title=f"migkg reason {store}")
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    table.add_row("consistent", "yes")
+    table.add_row("triples (ontology + build)", str(result.triples))
+    table.add_row("inferred types", str(result.inferred_types))
+    table.add_row("inferred triples", str(len(result.inferred)))
+    table.add_row("HermiT seconds", f"{result.seconds:.1f}")
+    console.print(table)
+    if result.path is not None:
+        errors.print(f"wrote {result.path}", markup=False, highlight=False)
+
+
+@app.command()
+def validate(
+    store: StoreOption = Path("out"),
+    document: Annotated[
+        str | None,
+        typer.Option(help="Only this document's graph (its id or a unique prefix, e.g. 002)."),
+    ] = None,
+) -> None:
+    """Validate the graph against the SHACL shapes, graph by graph (exit 1 when it does not
+    conform)."""
+    from migkg.errors import InconsistentGraphError
+    from migkg.graph.validate import validate_build
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("validating", total=None)
+
+        def advance(graph: str, done: int, total: int) -> None:
+            name = graph.rsplit("/", 1)[-1]
+            progress.update(task, description=f"validated {name}", completed=done, total=total)
+
+        report = validate_build(store, document=document, progress=advance)
+    for check in report.graphs:
+        errors.print(
+            f"{check.graph}: {check.triples} triples, {check.violations} result(s), "
+            f"{check.seconds:.1f} s",
+            markup=False,
+            highlight=False,
+        )
+    if report.conforms:
+        console.print(f"conforms ({len(report.graphs)} graph(s), {report.seconds:.1f} s)")
+        return
+    table = Table(title=f"migkg validate {store}: does not conform", show_lines=True)
+    table.add_column("results", justify="right")
+    table.add_column("message", overflow="fold")
+    table.add_column("examples (focus node, path = value)", overflow="fold")
+    for message, found in report.by_message():
+        examples = [
+            f"{v.focus}"
+            + (f", {v.path}" if v.path else "")
+            + (f" = {v.value}" if v.value is not None else "")
+            for v in found[:3]
+        ]
+        table.add_row(str(len(found)), message, "\n".join(examples))
+    console.print(table)
+    # An exception, not typer.Exit(1): main() turns its exit_code (1) into the exit status.
+    raise InconsistentGraphError(
+        f"{store}: does not conform to the SHACL shapes: {len(report.violations)} result(s) "
+        f"in {report.seconds:.1f} s"
+    )
+
+
+@app.command()
+def push(
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store (Oxigraph)."
+        ),
+    ],
+    store: StoreOption = Path("out"),
+    update_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--update-endpoint",
+            help="SPARQL Update endpoint, used when --endpoint has no Graph Store Protocol.",
+        ),
+    ] = None,
+) -> None:
+    """Load the build into an external store, one named graph per document; pushing again
+    replaces each document's graph."""
+    from migkg.queries.push import push_build
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("pushing", total=None)
+
+        def advance(graph: str, done: int, total: int) -> None:
+            name = graph.rsplit("/", 1)[-1]
+            progress.update(task, description=f"pushed {name}", completed=done, total=total)
+
+        result = push_build(store, endpoint, update_endpoint=update_endpoint, progress=advance)
+    table = Table(title=f"migkg push → {endpoint}")
+    for column in ("graph", "triples", "requests", "protocol", "seconds"):
+        table.add_column(column, justify="left" if column in {"graph", "protocol"} else "right")
+    for pushed in result.graphs:
+        table.add_row(
+            pushed.graph,
+            str(pushed.triples),
+            str(pushed.requests),
+            pushed.protocol,
+            f"{pushed.seconds:.2f}",
+        )
+    console.print(table)
+    errors.print(f"{result.triples} triples in {result.seconds:.1f} s")
+
+
 @app.callback(invoke_without_command=True)
 def _main(
     version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,

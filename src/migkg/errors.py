@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "BuildError",
     "EmptyDocumentError",
+    "InconsistentGraphError",
     "InputError",
     "MigKGError",
     "QueryError",
@@ -46,3 +47,10 @@ class StoreError(MigKGError):
 
 class BuildError(MigKGError):
     """A build could not complete; the previous output is left as it was."""
+
+
+class InconsistentGraphError(MigKGError):
+    """The graph contradicts the ontology (HermiT finds it inconsistent) or does not conform to
+    the SHACL shapes: a "no" answer, not a failure."""
+
+    exit_code = 1
