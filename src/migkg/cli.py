@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -33,7 +34,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 StoreOption = Annotated[Path, typer.Option("--store", help="A build output directory.")]
 
@@ -77,7 +78,7 @@ def build(
 
         result = run_build(documents, out, progress=advance, jobs=jobs or os.cpu_count() or 1)
     for warning in result.warnings:
-        errors.print(f"[yellow]warning:[/] {warning}")
+        errors.print(f"[yellow]warning:[/] {escape(warning)}")
     table = Table(title=f"migkg build → {out}")
     table.add_column("what")
     table.add_column("count", justify="right")
@@ -483,7 +484,8 @@ def _main(
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     try:
-        app(args=argv, standalone_mode=False)
+        # With standalone_mode off, click returns the code of a typer.Exit instead of raising.
+        result = app(args=argv, standalone_mode=False)
     except MigKGError as error:
         errors.print(f"migkg: error: {error}", markup=False, highlight=False)
         return error.exit_code
@@ -501,4 +503,4 @@ def main(argv: list[str] | None = None) -> int:
         else:
             errors.print(f"migkg: error: {error}", markup=False, highlight=False)
         return 2
-    return 0
+    return result if isinstance(result, int) else 0

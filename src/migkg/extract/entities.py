@@ -8,6 +8,7 @@ trustworthy source), so a person or state inside a framework or organization nam
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -341,7 +342,7 @@ class EntityRecognizer:
         return (
             text not in words["org_heads"]
             and text not in self.framework_heads
-            and (text not in words["title_words"] and text not in words["honorifics"])
+            and (text not in words["title_words"] and text.rstrip(".") not in words["honorifics"])
         )
 
     def _signature_line(self, doc: Doc, text: str, start: int, end: int) -> bool:
@@ -669,15 +670,18 @@ def _nested(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candid
     """
     extra: list[Candidate] = []
     seen: set[tuple[int, int]] = {(c.start, c.end) for c in chosen}
+    known = sorted(
+        (c for c in candidates if c.entry is not None and c.type in {"organization", "framework"}),
+        key=lambda c: c.start,
+    )
+    starts = [c.start for c in known]
     for outer in chosen:
         if outer.type not in {"organization", "framework"}:
             continue
-        for inner in candidates:
+        # Only candidates starting inside the outer span: a binary search, not a full scan.
+        for inner in known[bisect_left(starts, outer.start) : bisect_left(starts, outer.end)]:
             if (
-                inner.entry is not None
-                and inner.type in {"organization", "framework"}
-                and outer.start <= inner.start
-                and inner.end <= outer.end
+                inner.end <= outer.end
                 and (inner.end - inner.start) < (outer.end - outer.start)
                 and inner.key != outer.key
                 and (inner.start, inner.end) not in seen

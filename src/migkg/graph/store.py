@@ -158,7 +158,14 @@ def union_graph(dataset: Dataset) -> Graph:
 @contextlib.contextmanager
 def build_lock(out_dir: Path) -> Iterator[None]:
     """Hold an exclusive lock for building into ``out_dir``; fail at once if it is held."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    # The lock is named after the real directory, so "--out LINK" and "--out DIR" share it.
+    out_dir = out_dir.resolve()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BuildError(f"{out_dir}: is a file, not an output directory; choose another --out")
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as error:
+        raise BuildError(f"{out_dir}: cannot create its folder ({error.strerror})") from error
     lock_path = out_dir.parent / f".{out_dir.name}.lock"
     with open(lock_path, "w") as lock_file:
         try:
@@ -195,13 +202,20 @@ def write_output(out_dir: Path, nquads: bytes, files: dict[str, bytes]) -> None:
 def _swap(staging: Path, out_dir: Path) -> None:
     previous = None
     if out_dir.exists():
+        if not out_dir.is_dir():
+            raise BuildError(f"{out_dir}: is a file, not an output directory; choose another --out")
         if not (out_dir / STORE_DIR).exists() and any(out_dir.iterdir()):
             raise BuildError(
                 f"{out_dir}: exists and is not a migkg output directory; choose another --out"
             )
         previous = out_dir.with_name(f".{out_dir.name}.previous-{os.getpid()}")
         os.replace(out_dir, previous)
-    os.replace(staging, out_dir)
+    try:
+        os.replace(staging, out_dir)
+    except BaseException:
+        if previous is not None:  # put the previous output back before giving up
+            os.replace(previous, out_dir)
+        raise
     if previous is not None:
         shutil.rmtree(previous, ignore_errors=True)
 

@@ -153,13 +153,15 @@ def run_on_store(
     if not isinstance(solutions, pyoxigraph.QuerySolutions):
         raise QueryError(f"{query.name}: only SELECT queries can be listed as rows")
     variables = [v.value for v in solutions.variables]
-    raw = []
+    if limit is not None and limit < 0:
+        raise QueryError(f"--limit must be 0 or more, not {limit}")
+    raw: list[dict[str, Any]] = []
     for solution in solutions:
+        if limit is not None and len(raw) >= limit:
+            break
         raw.append(
             {name: _term_json(solution[name]) for name in variables if solution[name] is not None}
         )
-        if limit is not None and len(raw) >= limit:
-            break
     rows = [{name: _plain(b[name]) if name in b else None for name in variables} for b in raw]
     return QueryResult(variables, rows, raw)
 
