@@ -6,12 +6,14 @@ Only this module turns exceptions into exit codes: 0 ok, 1 a "no" answer (``--fa
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import logging
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -39,6 +41,26 @@ errors = Console(stderr=True, soft_wrap=True)
 StoreOption = Annotated[Path, typer.Option("--store", help="A build output directory.")]
 
 
+@contextlib.contextmanager
+def _progress_bar(label: str, verb: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A transient progress bar on stderr; yields the callback the library reports to."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(label, total=None)
+
+        def advance(item: str, done: int, total: int) -> None:
+            name = item.rsplit("/", 1)[-1]
+            progress.update(task, description=f"{verb} {name}", completed=done, total=total)
+
+        yield advance
+
+
 def _params(values: list[str]) -> dict[str, str]:
     params = {}
     for item in values:
@@ -61,21 +83,7 @@ def build(
     """Extract documents and build the graph: store, TriG, Turtle, records and merge log."""
     from migkg.graph.builder import build as run_build
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=errors,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("loading the language model", total=None)
-
-        def advance(path: str, done: int, total: int) -> None:
-            progress.update(
-                task, description=f"extracted {Path(path).name}", completed=done, total=total
-            )
-
+    with _progress_bar("loading the language model", "extracted") as advance:
         result = run_build(documents, out, progress=advance, jobs=jobs or os.cpu_count() or 1)
     for warning in result.warnings:
         errors.print(f"[yellow]warning:[/] {escape(warning)}")
@@ -371,20 +379,7 @@ def validate(
     from migkg.errors import InconsistentGraphError
     from migkg.graph.validate import validate_build
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=errors,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("validating", total=None)
-
-        def advance(graph: str, done: int, total: int) -> None:
-            name = graph.rsplit("/", 1)[-1]
-            progress.update(task, description=f"validated {name}", completed=done, total=total)
-
+    with _progress_bar("validating", "validated") as advance:
         report = validate_build(store, document=document, progress=advance)
     for check in report.graphs:
         errors.print(
@@ -437,20 +432,7 @@ def push(
     replaces each document's graph."""
     from migkg.queries.push import push_build
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=errors,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("pushing", total=None)
-
-        def advance(graph: str, done: int, total: int) -> None:
-            name = graph.rsplit("/", 1)[-1]
-            progress.update(task, description=f"pushed {name}", completed=done, total=total)
-
+    with _progress_bar("pushing", "pushed") as advance:
         result = push_build(store, endpoint, update_endpoint=update_endpoint, progress=advance)
     table = Table(title=f"migkg push → {endpoint}")
     for column in ("graph", "triples", "requests", "protocol", "seconds"):
