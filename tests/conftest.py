@@ -11,6 +11,14 @@ import pytest
 from migkg.extract.pipeline import Extractor
 
 REPO = Path(__file__).resolve().parents[1]
+# Headless Chromium as root, with no background traffic (the machine has no network).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 CORPUS = Path(os.environ.get("MIGKG_CORPUS", REPO.parent / "shared" / "corpus"))
 
 

@@ -37,7 +37,7 @@ from migkg.queries.analytics import (
     network_from_citations,
 )
 from migkg.queries.run import list_queries
-from tests.conftest import corpus_file
+from tests.conftest import CHROMIUM_ARGS, corpus_file
 
 PREFIXES = """PREFIX mig: <https://w3id.org/migkg/ontology#>
 """
@@ -458,13 +458,7 @@ def test_explorer_click_shows_the_evidence(analysis: Path) -> None:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
+            args=CHROMIUM_ARGS,
         )
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})

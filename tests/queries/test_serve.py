@@ -29,7 +29,7 @@ from migkg.extract.pipeline import Extractor
 from migkg.graph.store import open_store
 from migkg.queries.run import list_queries, run_on_endpoint, run_on_store
 from migkg.queries.serve import SparqlServer, looks_like_update, make_server
-from tests.conftest import corpus_file
+from tests.conftest import CHROMIUM_ARGS, corpus_file
 
 # a value for each parameter of the named queries (rows for the 002 document where it has any);
 # a parameter not listed here gets "IOM"
@@ -519,13 +519,7 @@ def test_page_in_a_browser(server: SparqlServer, store: pyoxigraph.Store, tmp_pa
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
+            args=CHROMIUM_ARGS,
         )
         try:
             page = browser.new_page()
