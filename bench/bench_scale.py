@@ -10,7 +10,9 @@ DIR --jobs N``, under ``/usr/bin/time -v`` when it is there. Reported per run:
 - tree RSS: the peak of the summed RSS of the build and all its workers, sampled from /proc
   every half second (it can miss a short spike).
 
-The 1x corpus is also built with ``--jobs 1`` and ``--jobs 2``, for the speed-up ratio.
+The 1x corpus is also built with ``--jobs 1`` and ``--jobs 2``, for the speed-up ratio. After
+the largest corpus, one new document is added to it and the build re-run into the same output:
+the incremental rebuild, reported as a fraction of the full build.
 
     python bench/bench_scale.py            # 1x (jobs 1 and 2) and 10x (jobs 2)
     python bench/bench_scale.py --full     # and 100x (about 65 MB; hours on two cores)
@@ -126,6 +128,18 @@ def run_build(corpus: Path, out: Path, jobs: int) -> tuple[float, float | None, 
     return wall, max_rss, peak[0] / 1024, returncode, stderr
 
 
+def _incremental(corpus: Path, out: Path, workdir: Path, seed: int, jobs: int) -> float:
+    """Add one new document (a varied copy from another seed) and rebuild into ``out``."""
+    # Copy 0 keeps the original bytes; copy 1 of another seed is a document the build never saw.
+    extra = make_corpus(2, workdir / "extra", seed=seed + 1)
+    new = min(extra.out.glob("x001_*"), key=lambda path: path.stat().st_size)
+    shutil.copy(new, corpus / f"zz-added-{new.name}")
+    wall, _, _, code, stderr = run_build(corpus, out, jobs)
+    if code != 0:
+        print(stderr[-2000:], file=sys.stderr)
+    return wall
+
+
 def _print_table(runs: list[Run]) -> None:
     header = (
         f"{'corpus':>6} {'docs':>5} {'MB':>6} {'words':>10} {'jobs':>4} {'wall s':>8} "
@@ -188,6 +202,12 @@ def main() -> None:
                         code,
                     )
                 )
+                if code == 0 and factor == factors[-1] and jobs == args.jobs:
+                    incremental = _incremental(info.out, out, workdir, args.seed, jobs)
+                    print(
+                        f"incremental rebuild after adding one document: {incremental:.1f} s "
+                        f"= {incremental / wall:.1%} of the full build ({wall:.1f} s)"
+                    )
                 if not args.keep:
                     shutil.rmtree(out, ignore_errors=True)
     finally:

@@ -24,7 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from migkg import __version__
-from migkg.errors import MigKGError, QueryError
+from migkg.errors import InputError, MigKGError, QueryError
 
 __all__ = ["app", "main"]
 
@@ -73,18 +73,46 @@ def _params(values: list[str]) -> dict[str, str]:
 
 @app.command()
 def build(
-    documents: Annotated[list[str], typer.Argument(help="Files or folders (.txt .md .html .pdf).")],
+    documents: Annotated[
+        list[str] | None, typer.Argument(help="Files or folders (.txt .md .html .pdf).")
+    ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("out"),
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Parsing processes (default: all cores)."),
+        typer.Option("--jobs", "-j", min=1, help="Extraction processes (default: all cores)."),
+    ] = None,
+    engine: Annotated[
+        str, typer.Option(help="Where extraction runs: local, or spark (needs migkg[spark]).")
+    ] = "local",
+    spark_master: Annotated[
+        str | None,
+        typer.Option(help="Spark master URL for --engine spark (default: local[*])."),
+    ] = None,
+    from_records: Annotated[
+        Path | None,
+        typer.Option(help="Build from a records.jsonl of an earlier build, extracting nothing."),
     ] = None,
 ) -> None:
     """Extract documents and build the graph: store, TriG, Turtle, records and merge log."""
     from migkg.graph.builder import build as run_build
+    from migkg.graph.builder import build_from_records
 
-    with _progress_bar("loading the language model", "extracted") as advance:
-        result = run_build(documents, out, progress=advance, jobs=jobs or os.cpu_count() or 1)
+    if from_records is not None:
+        if documents:
+            raise InputError("give either documents or --from-records, not both")
+        result = build_from_records(from_records, out)
+    elif not documents:
+        raise InputError("no documents given: migkg build FILES_OR_FOLDERS --out DIR")
+    else:
+        with _progress_bar("loading the language model", "extracted") as advance:
+            result = run_build(
+                documents,
+                out,
+                progress=advance,
+                jobs=jobs or os.cpu_count() or 1,
+                engine=engine,
+                spark_master=spark_master,
+            )
     for warning in result.warnings:
         errors.print(f"[yellow]warning:[/] {escape(warning)}")
     table = Table(title=f"migkg build → {out}")
@@ -427,13 +455,22 @@ def push(
             help="SPARQL Update endpoint, used when --endpoint has no Graph Store Protocol.",
         ),
     ] = None,
+    prune: Annotated[
+        bool,
+        typer.Option(
+            help="Drop migkg graphs on the server that this build no longer has "
+            "(needs --update-endpoint)."
+        ),
+    ] = False,
 ) -> None:
     """Load the build into an external store, one named graph per document; pushing again
     replaces each document's graph."""
     from migkg.queries.push import push_build
 
     with _progress_bar("pushing", "pushed") as advance:
-        result = push_build(store, endpoint, update_endpoint=update_endpoint, progress=advance)
+        result = push_build(
+            store, endpoint, update_endpoint=update_endpoint, prune=prune, progress=advance
+        )
     table = Table(title=f"migkg push → {endpoint}")
     for column in ("graph", "triples", "requests", "protocol", "seconds"):
         table.add_column(column, justify="left" if column in {"graph", "protocol"} else "right")
@@ -447,6 +484,8 @@ def push(
         )
     console.print(table)
     errors.print(f"{result.triples} triples in {result.seconds:.1f} s")
+    if result.pruned:
+        errors.print("migkg graphs this build no longer has were dropped from the server")
 
 
 @app.callback(invoke_without_command=True)

@@ -174,6 +174,45 @@ def test_a_replaced_graph_loses_its_old_triples(tmp_path: Path, oxigraph: str) -
         pass
 
 
+def test_prune_drops_graphs_of_removed_documents_only(
+    small_build: Path, tmp_path: Path, oxigraph: str
+) -> None:
+    endpoint, update = f"{oxigraph}/query", f"{oxigraph}/update"
+    foreign = "http://example.org/graph/not-ours"
+    insert = urllib.request.Request(
+        f"{oxigraph}/store?graph={foreign}",
+        data=b"<http://x/s> <http://x/p> <http://x/o> .",
+        method="PUT",
+        headers={"Content-Type": "text/turtle"},
+    )
+    with urllib.request.urlopen(insert, timeout=10):
+        pass
+    push_build(small_build, f"{oxigraph}/store")
+    pushed = {g for g in _graphs(endpoint) if "/graph/document/" in g}
+    assert len(pushed) == 2
+    # the next build has one document less
+    kept, removed = sorted(pushed)
+    smaller = tmp_path / "out"
+    smaller.mkdir()
+    lines = (small_build / "graph.nq").read_text(encoding="utf-8").splitlines(keepends=True)
+    (smaller / "graph.nq").write_text(
+        "".join(line for line in lines if f"<{removed}>" not in line), encoding="utf-8"
+    )
+    with pytest.raises(InputError, match="--update-endpoint"):
+        push_build(smaller, f"{oxigraph}/store", prune=True)
+    result = push_build(smaller, f"{oxigraph}/store", update_endpoint=update, prune=True)
+    assert result.pruned
+    remaining = _graphs(endpoint)
+    assert removed not in remaining
+    assert kept in remaining and foreign in remaining
+    # leave the server with the session build only
+    for graph in (foreign,):
+        delete = urllib.request.Request(f"{oxigraph}/store?graph={graph}", method="DELETE")
+        with urllib.request.urlopen(delete, timeout=10):
+            pass
+    push_build(small_build, f"{oxigraph}/store")
+
+
 def test_push_errors(small_build: Path, oxigraph: str) -> None:
     with pytest.raises(InputError, match="--update-endpoint"):
         push_build(small_build, f"{oxigraph}/query")

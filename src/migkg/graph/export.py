@@ -9,10 +9,12 @@ from rdflib import Dataset
 
 from migkg.errors import InputError, StoreError
 from migkg.graph.build import PREFIXES
+from migkg.graph.iri import ENTITIES_GRAPH
+from migkg.graph.serialize import write_quads_file
 from migkg.graph.store import (
     EXPORT_FORMATS,
+    atomic_path,
     open_store,
-    serialize_quads,
     union_graph,
     write_atomic,
 )
@@ -39,17 +41,24 @@ def export_graph(store_dir: Path, output_format: str, out: Path | None = None) -
             f"unknown export format {output_format!r}; choose one of {', '.join(EXPORT_FORMATS)}"
         )
     _, suffix = EXPORT_FORMATS[output_format]
+    path = out or store_dir / f"graph{suffix}"
     if output_format == "jsonld":
         graph = union_graph(load_dataset(store_dir))
         data = graph.serialize(format="json-ld", context=PREFIXES, indent=1).encode("utf-8")
+        write_atomic(path, data)
     else:
         nquads = store_dir / "graph.nq"
         if not nquads.is_file():
             raise StoreError(f"{store_dir}: no graph.nq here; run 'migkg build ... --out DIR'")
-        quads = list(pyoxigraph.parse(nquads.read_bytes(), format=pyoxigraph.RdfFormat.N_QUADS))
-        data = serialize_quads(quads, output_format)
-    path = out or store_dir / f"graph{suffix}"
-    write_atomic(path, data)
+        # Streamed graph by graph from the build's N-Quads (which keep every datatype as built).
+        quads = pyoxigraph.parse(path=nquads, format=pyoxigraph.RdfFormat.N_QUADS)
+        try:
+            with atomic_path(path) as temporary:
+                write_quads_file(
+                    quads, temporary, output_format, pyoxigraph.NamedNode(str(ENTITIES_GRAPH))
+                )
+        except ValueError as error:
+            raise InputError(f"cannot export as {output_format}: {error}") from error
     return path
 
 

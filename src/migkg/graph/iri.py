@@ -16,6 +16,7 @@ from migkg.ontology.terms import MIGD
 
 __all__ = [
     "ENTITIES_GRAPH",
+    "GRAPH_NAMESPACE",
     "document_graph",
     "document_iri",
     "entity_iri",
@@ -23,6 +24,8 @@ __all__ = [
     "fact_iri",
 ]
 
+# Every named graph of a build lives under this namespace (so a push can tell migkg's apart).
+GRAPH_NAMESPACE = URIRef(MIGD["graph/"])
 ENTITIES_GRAPH = URIRef(MIGD["graph/entities"])
 
 
@@ -43,7 +46,7 @@ def document_iri(doc_id: str) -> URIRef:
 
 def document_graph(doc_id: str) -> URIRef:
     """Name of the graph that holds one document's facts."""
-    return URIRef(MIGD[f"graph/document/{doc_id}"])
+    return URIRef(f"{GRAPH_NAMESPACE}document/{doc_id}")
 
 
 def fact_iri(kind: str, *parts: object) -> URIRef:

@@ -27,7 +27,8 @@ from typing import Any
 import pyoxigraph
 
 from migkg.errors import InconsistentGraphError, InputError, MigKGError
-from migkg.graph.store import VOCABULARY_PREFIXES, write_atomic
+from migkg.graph.serialize import VOCABULARY_PREFIXES
+from migkg.graph.store import write_atomic
 from migkg.graph.validate import read_graphs
 from migkg.ontology.terms import MIGD
 

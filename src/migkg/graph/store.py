@@ -15,22 +15,22 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import BinaryIO
 
 import pyoxigraph
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib import Dataset, Graph
 
 from migkg.errors import BuildError, StoreError
+from migkg.graph.serialize import GraphStreamWriter, graph_quads
 
 __all__ = [
     "EXPORT_FORMATS",
+    "StagedOutput",
+    "atomic_path",
     "build_lock",
-    "dataset_quads",
+    "interrupted_builds",
     "open_store",
-    "serialize_quads",
     "write_atomic",
-    "write_output",
 ]
 
 STORE_DIR = "store"
@@ -45,14 +45,19 @@ EXPORT_FORMATS = {
 }
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file through a temporary file and a rename, so readers never see half of it."""
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` to write into; renamed to ``path`` when all went well.
+
+    Readers never see half a file, and a failure leaves the previous ``path`` as it was.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
+    temporary = Path(name)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
+        yield temporary
+        with temporary.open("rb+") as stream:
             os.fsync(stream.fileno())
         # mkstemp creates 0600 files; outputs are meant to be shared like any other file.
         umask = os.umask(0)
@@ -65,84 +70,10 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-# Vocabulary prefixes for the exports; data IRIs stay in full (their local parts hold "/").
-VOCABULARY_PREFIXES = {
-    "mig": "https://w3id.org/migkg/ontology#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-_OX_FORMATS = {
-    "turtle": pyoxigraph.RdfFormat.TURTLE,
-    "trig": pyoxigraph.RdfFormat.TRIG,
-    "nt": pyoxigraph.RdfFormat.N_TRIPLES,
-    "nquads": pyoxigraph.RdfFormat.N_QUADS,
-    "xml": pyoxigraph.RdfFormat.RDF_XML,
-}
-
-
-def _ox_term(term: Any) -> Any:
-    if isinstance(term, URIRef):
-        return pyoxigraph.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return pyoxigraph.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return pyoxigraph.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
-        return pyoxigraph.Literal(str(term))
-    raise ValueError(f"unsupported RDF term {term!r}")
-
-
-def dataset_quads(dataset: Dataset) -> list[pyoxigraph.Quad]:
-    """The dataset's quads as pyoxigraph quads, ordered by graph, subject, predicate, object.
-
-    Converting term by term is several times faster than writing N-Quads with rdflib and
-    parsing them back; the fixed order makes every serialisation byte-stable.
-    """
-    quads = []
-    for subject, predicate, obj, graph in dataset.quads((None, None, None, None)):
-        name = graph.identifier if isinstance(graph, Graph) else graph
-        graph_name = (
-            pyoxigraph.DefaultGraph()
-            if name is None or name == DATASET_DEFAULT_GRAPH_ID
-            else _ox_term(name)
-        )
-        quads.append(
-            pyoxigraph.Quad(_ox_term(subject), _ox_term(predicate), _ox_term(obj), graph_name)
-        )
-    return sorted(
-        quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
-    )
-
-
-def serialize_quads(quads: list[pyoxigraph.Quad], output_format: str) -> bytes:
-    """Serialise sorted quads; formats without named graphs get the de-duplicated union."""
-    ox_format = _OX_FORMATS[output_format]
-    if ox_format.supports_datasets:
-        return _serialized(
-            pyoxigraph.serialize(quads, format=ox_format, prefixes=VOCABULARY_PREFIXES)
-        )
-    seen: set[pyoxigraph.Triple] = set()
-    triples = []
-    for quad in sorted(quads, key=lambda q: (str(q.subject), str(q.predicate), str(q.object))):
-        triple = pyoxigraph.Triple(quad.subject, quad.predicate, quad.object)
-        if triple not in seen:
-            seen.add(triple)
-            triples.append(triple)
-    prefixes = VOCABULARY_PREFIXES if ox_format != pyoxigraph.RdfFormat.N_TRIPLES else None
-    return _serialized(pyoxigraph.serialize(triples, format=ox_format, prefixes=prefixes))
-
-
-def _serialized(data: bytes | None) -> bytes:
-    # pyoxigraph returns bytes when no output file is given.
-    if data is None:
-        raise ValueError("the serializer returned nothing")
-    return data
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file through a temporary file and a rename, so readers never see half of it."""
+    with atomic_path(path) as temporary:
+        temporary.write_bytes(data)
 
 
 def union_graph(dataset: Dataset) -> Graph:
@@ -180,23 +111,89 @@ def build_lock(out_dir: Path) -> Iterator[None]:
             fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
-def write_output(out_dir: Path, nquads: bytes, files: dict[str, bytes]) -> None:
-    """Write the store and ``files`` into a fresh directory, then swap it in for ``out_dir``."""
+class StagedOutput:
+    """A build output under construction in a temporary sibling of the output directory.
+
+    Graphs are added one at a time: each goes into the embedded store and is appended to every
+    RDF export at once. :meth:`commit` finishes the exports and swaps the directory into place;
+    until then the previous output is untouched. :meth:`discard` removes the staging.
+    """
+
+    def __init__(
+        self, out_dir: Path, exports: dict[str, str], shared_graph: pyoxigraph.NamedNode
+    ) -> None:
+        self.out_dir = out_dir.resolve()
+        self.path = Path(
+            tempfile.mkdtemp(prefix=f".{self.out_dir.name}.build-", dir=self.out_dir.parent)
+        )
+        # mkdtemp makes a private folder; the output is meant to be shared like any other.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.path, 0o777 & ~umask)
+        self._store: pyoxigraph.Store | None = pyoxigraph.Store(str(self.path / STORE_DIR))
+        self._streams: list[BinaryIO] = []
+        self._writers: list[GraphStreamWriter] = []
+        for name, output_format in exports.items():
+            stream = (self.path / name).open("wb")
+            self._streams.append(stream)
+            self._writers.append(GraphStreamWriter(stream, output_format, shared_graph))
+        self.quads = 0
+
+    def add_graph(self, graph: Graph) -> list[pyoxigraph.Quad]:
+        """Load one rdflib graph into the store and the exports; returns its quads."""
+        quads = graph_quads(graph)
+        self.add_quads(quads)
+        return quads
+
+    def add_quads(self, quads: list[pyoxigraph.Quad]) -> None:
+        """Load one named graph's quads (sorted) into the store and the exports."""
+        assert self._store is not None, "the output was already committed"
+        self._store.bulk_extend(quads)
+        for writer in self._writers:
+            writer.write_graph(quads)
+        self.quads += len(quads)
+
+    def write_file(self, name: str, data: bytes) -> None:
+        """Write a file of the output (``name`` relative to the output directory)."""
+        path = self.path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    def commit(self) -> None:
+        """Finish the exports and the store, then swap the output into place."""
+        assert self._store is not None, "the output was already committed"
+        for writer in self._writers:
+            writer.close()
+        self._close_streams()
+        self._store.flush()
+        self._store = None  # closes the store before its folder moves
+        _swap(self.path, self.out_dir)
+
+    def discard(self) -> None:
+        """Remove the staging directory (the previous output stays as it was)."""
+        self._close_streams()
+        self._store = None
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def _close_streams(self) -> None:
+        for stream in self._streams:
+            stream.close()
+        self._streams = []
+
+
+def interrupted_builds(out_dir: Path) -> list[Path]:
+    """Staging directories left by builds into ``out_dir`` that were killed.
+
+    Call it while holding :func:`build_lock`: no live build can own one then. A build killed
+    during the final swap may also have left the previous output aside; it is put back.
+    """
     out_dir = out_dir.resolve()
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
-    try:
-        store = pyoxigraph.Store(str(staging / STORE_DIR))
-        store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
-        store.flush()
-        del store
-        (staging / "graph.nq").write_bytes(nquads)
-        for name, data in files.items():
-            (staging / name).parent.mkdir(parents=True, exist_ok=True)
-            (staging / name).write_bytes(data)
-        _swap(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    if not out_dir.exists():
+        for previous in sorted(out_dir.parent.glob(f".{out_dir.name}.previous-*")):
+            if (previous / STORE_DIR).exists():
+                os.replace(previous, out_dir)
+                break
+    return sorted(out_dir.parent.glob(f".{out_dir.name}.build-*"))
 
 
 def _swap(staging: Path, out_dir: Path) -> None:

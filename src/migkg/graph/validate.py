@@ -39,7 +39,8 @@ from rdflib.namespace import RDF, SH
 
 from migkg.errors import InputError, StoreError
 from migkg.graph.iri import ENTITIES_GRAPH
-from migkg.graph.store import VOCABULARY_PREFIXES, open_store
+from migkg.graph.serialize import VOCABULARY_PREFIXES
+from migkg.graph.store import open_store
 
 __all__ = [
     "GraphCheck",

@@ -30,7 +30,8 @@ from pathlib import Path
 import pyoxigraph
 
 from migkg.errors import InputError, StoreError
-from migkg.graph.store import VOCABULARY_PREFIXES
+from migkg.graph.iri import GRAPH_NAMESPACE
+from migkg.graph.serialize import VOCABULARY_PREFIXES
 from migkg.graph.validate import read_graphs
 
 __all__ = ["DEFAULT_BATCH", "PROTOCOLS", "GraphPush", "PushResult", "push_build"]
@@ -63,6 +64,7 @@ class PushResult:
     endpoint: str
     graphs: list[GraphPush] = field(default_factory=list)
     seconds: float = 0.0
+    pruned: bool = False  # graphs the build no longer has were dropped from the server
 
     @property
     def triples(self) -> int:
@@ -158,6 +160,19 @@ def _update_graph(
     return requests
 
 
+def _prune_update(kept: set[str]) -> str:
+    """Drop every graph under migkg's graph namespace that is not in ``kept``."""
+    base = str(GRAPH_NAMESPACE)
+    keep = ", ".join(str(pyoxigraph.NamedNode(graph)) for graph in sorted(kept))
+    condition = f"STRSTARTS(STR(?g), {pyoxigraph.Literal(base)})"
+    if keep:
+        condition += f" && ?g NOT IN ({keep})"
+    return (
+        "DELETE { GRAPH ?g { ?s ?p ?o } }\n"
+        f"WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({condition}) }}"
+    )
+
+
 def push_build(
     store_dir: Path,
     endpoint: str,
@@ -166,6 +181,7 @@ def push_build(
     protocol: str = "auto",
     batch: int = DEFAULT_BATCH,
     timeout: float = 300.0,
+    prune: bool = False,
     progress: ProgressCallback | None = None,
 ) -> PushResult:
     """Load every named graph of a build into an external store, replacing graphs of the same name.
@@ -186,6 +202,10 @@ def push_build(
         Triples per ``INSERT DATA`` request.
     timeout
         Seconds each HTTP request may take.
+    prune
+        Afterwards, drop the migkg graphs on the server that this build does not have (the
+        graphs of documents removed since an earlier push). Needs ``update_endpoint``; graphs
+        outside migkg's namespace are never touched.
     progress
         Called with (graph IRI, graphs done, graphs in all) after each graph.
 
@@ -205,6 +225,10 @@ def push_build(
             raise InputError(f"{name} must be an http(s) URL, not {url!r}")
     if protocol == "update" and update_endpoint is None:
         raise InputError("SPARQL Update needs --update-endpoint URL")
+    if prune and update_endpoint is None:
+        raise InputError(
+            "--prune needs --update-endpoint URL (graphs are dropped by SPARQL Update)"
+        )
     started = time.perf_counter()
     graphs = {name: triples for name, triples in read_graphs(store_dir).items() if name}
     result = PushResult(endpoint)
@@ -238,6 +262,10 @@ def push_build(
         )
         if progress is not None:
             progress(graph, index + 1, len(graphs))
+    if prune:
+        assert update_endpoint is not None
+        _update(update_endpoint, _prune_update(set(graphs)), timeout)
+        result.pruned = True
     result.seconds = time.perf_counter() - started
     logger.info(
         "pushed %d graph(s), %d triples to %s in %.1f s",

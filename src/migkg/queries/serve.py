@@ -40,7 +40,8 @@ import pyoxigraph
 
 from migkg import __version__
 from migkg.errors import InputError
-from migkg.graph.store import VOCABULARY_PREFIXES, open_store
+from migkg.graph.serialize import VOCABULARY_PREFIXES
+from migkg.graph.store import open_store
 from migkg.queries.run import list_queries
 
 __all__ = [

@@ -1,0 +1,83 @@
+"""Document graphs kept between builds: a rebuild rebuilds only the graphs that changed.
+
+A document's graph depends on its records, on the canonical identifiers its entities resolved
+to, and on the code that turns records into RDF. The cache key digests all three, so a graph is
+reused only when rebuilding it would give the very same quads; the output stays byte-identical
+to a fresh build. Entries are N-Quads files beside the records in ``DIR/cache``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+import pyoxigraph
+
+from migkg.extract.pipeline import pipeline_fingerprint
+from migkg.extract.records import DocRecords
+from migkg.extract.resolve import Resolution
+from migkg.graph.store import write_atomic
+
+__all__ = ["GraphCache"]
+
+logger = logging.getLogger(__name__)
+
+# The modules whose code decides what RDF a document's records become.
+_GRAPH_CODE = (
+    ("migkg.graph", "build.py"),
+    ("migkg.graph", "iri.py"),
+    ("migkg.ontology", "terms.py"),
+)
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> bytes:
+    digest = hashlib.sha256(pipeline_fingerprint().encode())
+    for package, name in _GRAPH_CODE:
+        digest.update((files(package) / name).read_bytes())
+    return digest.digest()
+
+
+class GraphCache:
+    """Document graphs of earlier builds (``lookup`` folders), saved anew into ``target``."""
+
+    def __init__(self, target: Path, lookup: list[Path]) -> None:
+        self.target = target
+        self.lookup = lookup
+        self.reused = 0
+
+    @staticmethod
+    def key(records: DocRecords, resolution: Resolution) -> str:
+        """What the document's graph depends on, as a file name."""
+        digest = hashlib.sha256(_code_digest())
+        for part in (records.doc_id, records.source_path, records.content_hash):
+            digest.update(part.encode("utf-8") + b"\x1f")
+        for entity in records.entities:
+            canonical = resolution.local_to_canonical[(records.doc_id, entity.key)]
+            digest.update(f"{entity.key}\x1e{canonical}\x1f".encode())
+        return f"graph-{digest.hexdigest()[:32]}.nq"
+
+    def get(self, key: str) -> list[pyoxigraph.Quad] | None:
+        """The cached quads under ``key`` (kept for the next build too), or None."""
+        for folder in self.lookup:
+            path = folder / key
+            if not path.is_file():
+                continue
+            try:
+                data = path.read_bytes()
+                quads = list(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_QUADS))
+            except (OSError, SyntaxError, ValueError):
+                logger.warning("%s: unreadable cached graph, building it again", path)
+                continue
+            write_atomic(self.target / key, data)
+            self.reused += 1
+            return quads
+        return None
+
+    def put(self, key: str, quads: list[pyoxigraph.Quad]) -> None:
+        """Keep ``quads`` (one document's graph, in output order) for the next build."""
+        data = pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b""
+        write_atomic(self.target / key, data)
