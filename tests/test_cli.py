@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from migkg.cli import main
+from tests.conftest import corpus_file
+
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -74,3 +77,22 @@ def test_export_and_stats(small_build: Path, tmp_path: Path) -> None:
         assert target.stat().st_size > 1000
     stats = _run("stats", "--store", str(small_build))
     assert stats.returncode == 0 and "Citation" in stats.stdout
+
+
+def test_build_validate_and_from_records(small_build: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["build", str(corpus_file("002")), "--out", str(out), "-j", "1", "--validate"]) == 0
+    again = tmp_path / "again"
+    assert (
+        main(["build", "--from-records", str(small_build / "records.jsonl"), "--out", str(again)])
+        == 0
+    )
+    assert (again / "graph.nq").read_bytes() == (small_build / "graph.nq").read_bytes()
+    both = ["build", str(corpus_file("002")), "--from-records", str(out / "records.jsonl")]
+    assert main([*both, "--out", str(tmp_path / "x")]) == 2
+    assert main(["build", "--out", str(tmp_path / "y")]) == 2
+    assert (
+        main(["build", str(corpus_file("002")), "--engine", "hadoop", "--out", str(tmp_path / "z")])
+        == 2
+    )
+    assert not any((tmp_path / name).exists() for name in ("x", "y", "z"))

@@ -13,7 +13,7 @@ from migkg.graph.store import open_store
 from migkg.queries.run import load_query, run_on_store
 
 
-def _rows(build: Path, name: str, **params: str) -> list[dict[str, object]]:
+def _rows(build: Path, name: str, /, **params: str) -> list[dict[str, object]]:
     return run_on_store(open_store(build), load_query(name), params).rows
 
 
@@ -97,3 +97,57 @@ def test_turtle_and_trig_parse_in_independent_parsers(corpus_build: Path) -> Non
             check=False,
         )
         assert result.returncode == 0, result.stderr[-2000:]
+
+
+def _has(rows: list[dict[str, object]], **expected: str) -> bool:
+    """Some row has every expected column containing the expected text."""
+    return any(
+        all(text in str(row.get(column, "")) for column, text in expected.items()) for row in rows
+    )
+
+
+# One known answer of the corpus per named query (each checked by reading the documents).
+KNOWN_ANSWERS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    "people": ({}, {"name": "William Lacy Swing"}),
+    "organizations": ({}, {"name": "International Organization for Migration", "acronym": "IOM"}),
+    "states": ({}, {"name": "Mexico", "iso3": "MEX", "m49": "484"}),
+    "frameworks": ({}, {"name": "New York Declaration for Refugees and Migrants"}),
+    "affiliations": (
+        {},
+        {"person_name": "William Lacy Swing", "org_name": "International Organization for"},
+    ),
+    "citations": (
+        {},
+        {"framework_name": "Global Compact for Safe, Orderly and Regular Migration"},
+    ),
+    "commitments": ({}, {"actor_name": "Guatemala", "object": "consular offices"}),
+    "commitments_by": ({"actor": "Guatemala"}, {"object": "consular offices", "modality": "will"}),
+    "evidence": ({}, {"quote": "International Organization for Migration", "start": "586"}),
+    "who_cites": (
+        {"framework": "Global Compact for Migration"},
+        {"actor_name": "Member States"},
+    ),
+    "delegation": ({"state": "Mexico"}, {"person_name": "Daniela Nunez Pares"}),
+    "documents_mentioning": ({"entity": "UN Migration Agency"}, {"document": "004-"}),
+    "find_entity": ({"name": "UN Migration Agency"}, {"entity": "organization/iom"}),
+    "most_cited_frameworks": ({}, {"framework_name": "Global Compact for Safe, Orderly"}),
+    "panel_members": ({"meeting": "Closing Session"}, {"person_name": "Peter Thomson"}),
+    "citation_edges": ({}, {"actor_label": "Member States", "framework": "framework/gcm"}),
+    "affiliation_edges": (
+        {},
+        {"person_label": "William Lacy Swing", "organization": "organization/iom"},
+    ),
+}
+
+
+def test_every_named_query_has_a_known_answer() -> None:
+    from migkg.queries.run import list_queries
+
+    assert {named.name for named in list_queries()} == set(KNOWN_ANSWERS)
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_ANSWERS))
+def test_named_query_gives_its_known_answer(corpus_build: Path, name: str) -> None:
+    params, expected = KNOWN_ANSWERS[name]
+    rows = _rows(corpus_build, name, **params)
+    assert _has(rows, **expected), (name, rows[:5])

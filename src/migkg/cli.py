@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -25,6 +25,9 @@ from rich.table import Table
 
 from migkg import __version__
 from migkg.errors import InputError, MigKGError, QueryError
+
+if TYPE_CHECKING:  # the validator pulls in pySHACL: imported only by the commands that use it
+    from migkg.graph.validate import ValidationReport
 
 __all__ = ["app", "main"]
 
@@ -92,6 +95,10 @@ def build(
         Path | None,
         typer.Option(help="Build from a records.jsonl of an earlier build, extracting nothing."),
     ] = None,
+    validate: Annotated[
+        bool,
+        typer.Option(help="Then validate the graph against the SHACL shapes (exit 1 if not)."),
+    ] = False,
 ) -> None:
     """Extract documents and build the graph: store, TriG, Turtle, records and merge log."""
     from migkg.graph.builder import build as run_build
@@ -125,6 +132,12 @@ def build(
         table.add_row(f"relations: {name}", str(count))
     table.add_row("quads", str(result.triples))
     console.print(table)
+    if validate:
+        from migkg.graph.validate import validate_build
+
+        with _progress_bar("validating", "validated") as advance:
+            report = validate_build(out, progress=advance)
+        _report_validation(out, report)
 
 
 def _print_result(
@@ -394,21 +407,10 @@ def reason(
         errors.print(f"wrote {result.path}", markup=False, highlight=False)
 
 
-@app.command()
-def validate(
-    store: StoreOption = Path("out"),
-    document: Annotated[
-        str | None,
-        typer.Option(help="Only this document's graph (its id or a unique prefix, e.g. 002)."),
-    ] = None,
-) -> None:
-    """Validate the graph against the SHACL shapes, graph by graph (exit 1 when it does not
-    conform)."""
+def _report_validation(store: Path, report: ValidationReport) -> None:
+    """Print a SHACL report; raise InconsistentGraphError (exit 1) when it does not conform."""
     from migkg.errors import InconsistentGraphError
-    from migkg.graph.validate import validate_build
 
-    with _progress_bar("validating", "validated") as advance:
-        report = validate_build(store, document=document, progress=advance)
     for check in report.graphs:
         errors.print(
             f"{check.graph}: {check.triples} triples, {check.violations} result(s), "
@@ -437,6 +439,23 @@ def validate(
         f"{store}: does not conform to the SHACL shapes: {len(report.violations)} result(s) "
         f"in {report.seconds:.1f} s"
     )
+
+
+@app.command()
+def validate(
+    store: StoreOption = Path("out"),
+    document: Annotated[
+        str | None,
+        typer.Option(help="Only this document's graph (its id or a unique prefix, e.g. 002)."),
+    ] = None,
+) -> None:
+    """Validate the graph against the SHACL shapes, graph by graph (exit 1 when it does not
+    conform)."""
+    from migkg.graph.validate import validate_build
+
+    with _progress_bar("validating", "validated") as advance:
+        report = validate_build(store, document=document, progress=advance)
+    _report_validation(store, report)
 
 
 @app.command()
