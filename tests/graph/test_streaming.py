@@ -17,7 +17,7 @@ from migkg.extract.parallel import extract_documents
 from migkg.extract.pipeline import Extractor
 from migkg.graph import builder
 from migkg.graph.builder import CACHE_DIR, build, build_from_records
-from migkg.graph.store import build_lock, interrupted_builds
+from migkg.graph.store import build_lock, interrupted_builds, open_store
 from tests.conftest import corpus_file
 
 GRAPH_FILES = ("graph.nq", "graph.trig", "graph.ttl", "merge_log.jsonl", "records.jsonl")
@@ -118,3 +118,24 @@ def test_a_damaged_cached_graph_is_built_again(
     build([str(corpus_file("002")), str(corpus_file("004"))], out, extractor=extractor)
     for name in GRAPH_FILES:
         assert (out / name).read_bytes() == (small_build / name).read_bytes(), name
+
+
+def test_incremental_store_equals_a_fresh_one(
+    extractor: Extractor, small_build: Path, tmp_path: Path
+) -> None:
+    # The previous store is copied and only changed graphs are replaced: 004 is dropped from
+    # the build and 003 added, so one graph is kept, one removed and one added.
+    out = tmp_path / "out"
+    shutil.copytree(small_build, out)
+    documents = [str(corpus_file("002")), str(corpus_file("003"))]
+    build(documents, out, extractor=extractor)
+    fresh = tmp_path / "fresh"
+    build(documents, fresh, extractor=extractor)
+
+    def quads(build_dir: Path) -> set[pyoxigraph.Quad]:
+        return set(open_store(build_dir))
+
+    assert quads(out) == quads(fresh)
+    assert len(list(open_store(out).named_graphs())) == 3  # entities, 002, 003
+    for name in GRAPH_FILES:
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name

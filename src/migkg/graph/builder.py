@@ -27,8 +27,9 @@ from migkg.extract.records import DocRecords
 from migkg.extract.resolve import resolve_entities
 from migkg.graph.build import document_facts_graph, entities_graph
 from migkg.graph.graph_cache import GraphCache
-from migkg.graph.iri import ENTITIES_GRAPH
+from migkg.graph.iri import ENTITIES_GRAPH, document_graph
 from migkg.graph.store import (
+    STORE_DIR,
     StagedOutput,
     build_lock,
     interrupted_builds,
@@ -128,13 +129,16 @@ class _Assembly:
 def _assemble(
     staged: StagedOutput,
     for_resolution: list[DocRecords],
-    full_records: Callable[[], Iterator[DocRecords]],
+    full_records: Callable[[], Iterator[tuple[str, DocRecords]]],
     graph_cache: GraphCache | None = None,
+    previous_graphs: dict[str, str] | None = None,
 ) -> BuildResult:
     """Resolve entities, then stream every document's graph into the staged store.
 
-    With a ``graph_cache``, a document whose graph would come out the same as in an earlier
-    build takes that graph instead of building it again.
+    ``full_records`` yields each document's records with their JSON line. With a
+    ``graph_cache``, a document whose graph would come out the same as in an earlier build
+    takes that graph instead of building it again; ``previous_graphs`` (graph name → key) says
+    which of those the copied previous store already holds.
     """
     resolution = resolve_entities(for_resolution)
     del for_resolution
@@ -142,12 +146,16 @@ def _assemble(
     try:
         staged.add_graph(entities_graph(resolution))
         with (staged.path / "records.jsonl").open("w", encoding="utf-8") as records_file:
-            for records in full_records():
-                records_file.write(records.to_json() + "\n")
+            manifest: dict[str, str] = {}
+            for line, records in full_records():
+                records_file.write(line.rstrip("\n") + "\n")
                 key = graph_cache.key(records, resolution) if graph_cache else ""
                 cached = graph_cache.get(key) if graph_cache else None
+                name = str(document_graph(records.doc_id))
+                manifest[name] = key
                 if cached is not None:
-                    staged.add_quads(cached)
+                    unchanged = (previous_graphs or {}).get(name) == key
+                    staged.add_quads(pyoxigraph.NamedNode(name), cached, in_store=unchanged)
                 else:
                     graph = document_facts_graph(
                         records, resolution, pipeline_version=PIPELINE_VERSION
@@ -156,6 +164,8 @@ def _assemble(
                     if graph_cache:
                         graph_cache.put(key, quads)
                 assembly.add(records)
+            if graph_cache:
+                graph_cache.write_manifest(manifest)
     except (ValueError, SyntaxError) as error:
         raise BuildError(f"cannot write the graph: {error}") from error
     staged.write_file(
@@ -223,10 +233,18 @@ def _extract(
 
 
 @contextlib.contextmanager
-def _staged(out_dir: Path) -> Iterator[tuple[StagedOutput, list[Path]]]:
+def _staged(
+    out_dir: Path, *, reuse_store: bool = False
+) -> Iterator[tuple[StagedOutput, list[Path]]]:
     """A fresh staging directory, plus the cache folders of builds that were killed."""
     leftovers = interrupted_builds(out_dir)
-    staged = StagedOutput(out_dir, EXPORTS, pyoxigraph.NamedNode(str(ENTITIES_GRAPH)))
+    previous = out_dir.resolve() / STORE_DIR
+    staged = StagedOutput(
+        out_dir,
+        EXPORTS,
+        pyoxigraph.NamedNode(str(ENTITIES_GRAPH)),
+        previous_store=previous if reuse_store and previous.is_dir() else None,
+    )
     try:
         yield staged, [path / CACHE_DIR for path in leftovers]
     except BaseException:
@@ -258,7 +276,7 @@ def build(
         raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     files = discover_documents(paths)
     sources = _unique_ids([read_document(path) for path in files])
-    with build_lock(out_dir), _staged(out_dir) as (staged, leftover_caches):
+    with build_lock(out_dir), _staged(out_dir, reuse_store=True) as (staged, leftover_caches):
         cache = staged.path / CACHE_DIR
         cache.mkdir()
         light = _reuse_cached(sources, [out_dir.resolve() / CACHE_DIR, *leftover_caches], cache)
@@ -276,29 +294,39 @@ def build(
                 progress(records.source_path, len(light) - reused, len(pending))
         logger.info("%d document(s) extracted, %d reused from the cache", len(pending), reused)
 
-        def full_records() -> Iterator[DocRecords]:
+        def full_records() -> Iterator[tuple[str, DocRecords]]:
             for source in sources:
-                records = _read_records(cache / _cache_name(source.content_hash))
-                if records is None:
-                    raise BuildError(f"{source.path}: its extracted records could not be read back")
-                yield records
+                path = cache / _cache_name(source.content_hash)
+                try:
+                    line = path.read_text(encoding="utf-8")
+                    yield line, DocRecords.from_json(line)
+                except (OSError, ValueError, KeyError, TypeError) as error:
+                    raise BuildError(
+                        f"{source.path}: its extracted records could not be read back ({error})"
+                    ) from error
 
-        graphs = GraphCache(cache, [out_dir.resolve() / CACHE_DIR, *leftover_caches])
+        previous_cache = out_dir.resolve() / CACHE_DIR
+        graphs = GraphCache(cache, [previous_cache, *leftover_caches])
+        previous_graphs = GraphCache.read_manifest(previous_cache) if staged.reused_store else {}
         result = _assemble(
-            staged, [light[source.doc_id] for source in sources], full_records, graphs
+            staged,
+            [light[source.doc_id] for source in sources],
+            full_records,
+            graphs,
+            previous_graphs,
         )
         logger.info("%d document graph(s) reused from the cache", graphs.reused)
         return result
 
 
-def _records_lines(path: Path) -> Iterator[DocRecords]:
+def _records_lines(path: Path) -> Iterator[tuple[str, DocRecords]]:
     try:
         with path.open(encoding="utf-8") as stream:
             for number, line in enumerate(stream, 1):
                 if not line.strip():
                     continue
                 try:
-                    yield DocRecords.from_json(line)
+                    yield line, DocRecords.from_json(line)
                 except (ValueError, KeyError, TypeError) as error:
                     raise InputError(f"{path}:{number}: not a migkg record ({error})") from error
     except (OSError, UnicodeDecodeError) as error:
@@ -314,7 +342,7 @@ def build_from_records(records_path: Path, out_dir: Path) -> BuildResult:
         raise InputError(f"{records_path}: no such records file")
     light = []
     seen: set[str] = set()
-    for records in _records_lines(records_path):
+    for _, records in _records_lines(records_path):
         if records.doc_id in seen:
             raise InputError(f"{records_path}: document {records.doc_id!r} appears twice")
         seen.add(records.doc_id)

@@ -9,6 +9,7 @@ to a fresh build. Entries are N-Quads files beside the records in ``DIR/cache``.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from functools import lru_cache
 from importlib.resources import files
@@ -21,7 +22,10 @@ from migkg.extract.records import DocRecords
 from migkg.extract.resolve import Resolution
 from migkg.graph.store import write_atomic
 
-__all__ = ["GraphCache"]
+__all__ = ["MANIFEST", "GraphCache"]
+
+# Which graph (by name) the store of a build holds under which key.
+MANIFEST = "graphs.json"
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +80,20 @@ class GraphCache:
             self.reused += 1
             return quads
         return None
+
+    @staticmethod
+    def read_manifest(folder: Path) -> dict[str, str]:
+        """Graph name → key of the graphs in the store of the build that owns ``folder``."""
+        try:
+            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {str(name): str(key) for name, key in data.items()} if isinstance(data, dict) else {}
+
+    def write_manifest(self, manifest: dict[str, str]) -> None:
+        """Record graph name → key for the store being built."""
+        text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+        write_atomic(self.target / MANIFEST, text.encode("utf-8"))
 
     def put(self, key: str, quads: list[pyoxigraph.Quad]) -> None:
         """Keep ``quads`` (one document's graph, in output order) for the next build."""

@@ -25,6 +25,7 @@ from migkg.graph.serialize import GraphStreamWriter, graph_quads
 
 __all__ = [
     "EXPORT_FORMATS",
+    "STORE_DIR",
     "StagedOutput",
     "atomic_path",
     "build_lock",
@@ -117,10 +118,18 @@ class StagedOutput:
     Graphs are added one at a time: each goes into the embedded store and is appended to every
     RDF export at once. :meth:`commit` finishes the exports and swaps the directory into place;
     until then the previous output is untouched. :meth:`discard` removes the staging.
+
+    With ``previous_store``, the staging starts from a copy of that store: graphs that did not
+    change need not be loaded again, changed ones replace theirs, and graphs not added to this
+    output are removed when it is committed.
     """
 
     def __init__(
-        self, out_dir: Path, exports: dict[str, str], shared_graph: pyoxigraph.NamedNode
+        self,
+        out_dir: Path,
+        exports: dict[str, str],
+        shared_graph: pyoxigraph.NamedNode,
+        previous_store: Path | None = None,
     ) -> None:
         self.out_dir = out_dir.resolve()
         self.path = Path(
@@ -130,7 +139,9 @@ class StagedOutput:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(self.path, 0o777 & ~umask)
+        self.reused_store = previous_store is not None and self._copy_store(previous_store)
         self._store: pyoxigraph.Store | None = pyoxigraph.Store(str(self.path / STORE_DIR))
+        self._graphs: set[pyoxigraph.NamedNode] = set()
         self._streams: list[BinaryIO] = []
         self._writers: list[GraphStreamWriter] = []
         for name, output_format in exports.items():
@@ -139,16 +150,35 @@ class StagedOutput:
             self._writers.append(GraphStreamWriter(stream, output_format, shared_graph))
         self.quads = 0
 
+    def _copy_store(self, previous: Path) -> bool:
+        try:
+            shutil.copytree(previous, self.path / STORE_DIR)
+            pyoxigraph.Store(str(self.path / STORE_DIR))  # opens: the copy is usable
+            return True
+        except (OSError, shutil.Error):
+            # A damaged or half-copied store: start from an empty one.
+            shutil.rmtree(self.path / STORE_DIR, ignore_errors=True)
+            return False
+
     def add_graph(self, graph: Graph) -> list[pyoxigraph.Quad]:
         """Load one rdflib graph into the store and the exports; returns its quads."""
         quads = graph_quads(graph)
-        self.add_quads(quads)
+        self.add_quads(_graph_name(graph), quads)
         return quads
 
-    def add_quads(self, quads: list[pyoxigraph.Quad]) -> None:
-        """Load one named graph's quads (sorted) into the store and the exports."""
+    def add_quads(
+        self, name: pyoxigraph.NamedNode, quads: list[pyoxigraph.Quad], *, in_store: bool = False
+    ) -> None:
+        """Load the quads (sorted) of the graph ``name`` into the store and the exports.
+
+        ``in_store``: the copied previous store already holds exactly this graph.
+        """
         assert self._store is not None, "the output was already committed"
-        self._store.bulk_extend(quads)
+        self._graphs.add(name)
+        if not (in_store and self.reused_store):
+            if self.reused_store and self._store.contains_named_graph(name):
+                self._store.remove_graph(name)
+            self._store.bulk_extend(quads)
         for writer in self._writers:
             writer.write_graph(quads)
         self.quads += len(quads)
@@ -165,6 +195,10 @@ class StagedOutput:
         for writer in self._writers:
             writer.close()
         self._close_streams()
+        if self.reused_store:
+            for name in list(self._store.named_graphs()):
+                if name not in self._graphs:  # a document no longer in the build
+                    self._store.remove_graph(name)
         self._store.flush()
         self._store = None  # closes the store before its folder moves
         _swap(self.path, self.out_dir)
@@ -179,6 +213,10 @@ class StagedOutput:
         for stream in self._streams:
             stream.close()
         self._streams = []
+
+
+def _graph_name(graph: Graph) -> pyoxigraph.NamedNode:
+    return pyoxigraph.NamedNode(str(graph.identifier))
 
 
 def interrupted_builds(out_dir: Path) -> list[Path]:
