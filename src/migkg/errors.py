@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "BuildError",
     "EmptyDocumentError",
+    "EngineError",
     "InconsistentGraphError",
     "InputError",
     "MigKGError",
@@ -47,6 +48,10 @@ class StoreError(MigKGError):
 
 class BuildError(MigKGError):
     """A build could not complete; the previous output is left as it was."""
+
+
+class EngineError(MigKGError):
+    """An extraction engine cannot start (e.g. Spark is not installed) or its job failed."""
 
 
 class InconsistentGraphError(MigKGError):

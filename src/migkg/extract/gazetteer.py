@@ -45,6 +45,10 @@ def fold(text: str) -> str:
     return _LEADING_ARTICLE.sub("", lowered).strip()
 
 
+def _without_articles(folded: str) -> str:
+    return " ".join(word for word in folded.split() if word not in {"the", "a", "an"})
+
+
 @dataclass(frozen=True, slots=True)
 class GazetteerEntry:
     """One known entity."""
@@ -70,6 +74,8 @@ class Gazetteer:
     by_form: dict[str, str] = field(default_factory=dict)  # folded surface form -> entry id
     acronyms: dict[str, str] = field(default_factory=dict)  # exact acronym -> entry id
     demonyms: dict[str, str] = field(default_factory=dict)  # adjective -> state entry id
+    places: frozenset[str] = frozenset()  # folded names of sub-national places (ISO 3166-2)
+    loose: dict[str, str] = field(default_factory=dict)  # folded form without "the" -> entry id
 
     def add(self, entry: GazetteerEntry) -> None:
         """Register an entry and its surface forms (the first registration of a form wins)."""
@@ -78,6 +84,7 @@ class Gazetteer:
             key = fold(form)
             if key:
                 self.by_form.setdefault(key, entry.id)
+                self.loose.setdefault(_without_articles(key), entry.id)
         for acronym in entry.acronyms:
             self.acronyms.setdefault(acronym, entry.id)
 
@@ -87,6 +94,22 @@ class Gazetteer:
         if entry_id is None:
             entry_id = self.by_form.get(fold(surface))
         return self.entries.get(entry_id) if entry_id else None
+
+    def lookup_loose(self, surface: str) -> GazetteerEntry | None:
+        """Like :meth:`lookup`, also ignoring articles inside the name.
+
+        "WHO Global Code of Practice on International Recruitment of Health Personnel" is the
+        code "on the International Recruitment ..." written without its article.
+        """
+        entry = self.lookup(surface)
+        if entry is None:
+            entry_id = self.loose.get(_without_articles(fold(surface)))
+            entry = self.entries.get(entry_id) if entry_id else None
+        return entry
+
+    def is_place(self, surface: str) -> bool:
+        """Whether a surface form names a sub-national place ("São Paulo", "Ilocos Norte")."""
+        return fold(surface) in self.places
 
     def state(self, surface: str) -> GazetteerEntry | None:
         """Find a state by name, alias or official form; None for anything else."""
@@ -189,4 +212,10 @@ def load_gazetteer() -> Gazetteer:
         gazetteer.add(entry)
     for row in _tsv("demonyms.tsv"):
         gazetteer.demonyms[row["adjective"]] = f"state-{row['iso3'].lower()}"
+    # Provinces, regions and their cities of the same name: places, never people or states.
+    gazetteer.places = frozenset(
+        key
+        for key in (fold(subdivision.name) for subdivision in pycountry.subdivisions)
+        if key and key not in gazetteer.by_form
+    )
     return gazetteer

@@ -13,7 +13,7 @@ from rapidfuzz.distance import Levenshtein
 
 from migkg.extract.gazetteer import fold
 
-__all__ = ["given_and_surname", "same_person"]
+__all__ = ["given_and_surname", "same_person", "strong_variant"]
 
 
 def given_and_surname(name: str) -> tuple[list[str], str]:
@@ -51,6 +51,8 @@ def same_person(a: str, b: str) -> bool:
     False
     >>> same_person("Juan José Gómez-Camacho", "Juan José Gómez Camacho")
     True
+    >>> same_person("Pablo César García Sáenz", "García Sáenz")
+    True
     """
     if fold(a) == fold(b):
         return True
@@ -61,9 +63,43 @@ def same_person(a: str, b: str) -> bool:
     surnames_agree = surname_a == surname_b or (
         min(len(surname_a), len(surname_b)) >= 6 and Levenshtein.distance(surname_a, surname_b) <= 1
     )
+    tokens_a, tokens_b = fold(a).split(), fold(b).split()
+    shorter, longer = sorted((tokens_a, tokens_b), key=len)
     if not surnames_agree:
         # "Juan José Gómez" is "Juan José Gómez Camacho" with the second surname dropped.
-        tokens_a, tokens_b = fold(a).split(), fold(b).split()
-        shorter, longer = sorted((tokens_a, tokens_b), key=len)
         return len(shorter) >= 3 and longer[: len(shorter)] == shorter
+    # "García Sáenz" (honorific + both surnames) and "Riaz Hamidullah" (first initial dropped)
+    # are the end of "Pablo César García Sáenz" and "M. Riaz Hamidullah".
+    if len(shorter) >= 2 and longer[-len(shorter) :] == shorter:
+        return True
     return _given_compatible(given_a, given_b)
+
+
+def strong_variant(a: str, b: str) -> bool:
+    """Whether two forms differ only by leading given names or initials, or a middle initial.
+
+    Such variants ("Mohammad Shahidul Haque" / "Shahidul Haque", "Susan F. Martin" / "Susan
+    Martin") keep the whole distinctive part of the name, so they may be merged across
+    documents without further evidence; a typo in a name may not.
+
+    >>> strong_variant("Mohammad Shahidul Haque", "Shahidul Haque")
+    True
+    >>> strong_variant("Susan F. Martin", "Susan Martin")
+    True
+    >>> strong_variant("Hibaq Jama", "Hilbaq Jama")
+    False
+    """
+    tokens_a, tokens_b = fold(a.replace(".", ". ")).split(), fold(b.replace(".", ". ")).split()
+    shorter, longer = sorted((tokens_a, tokens_b), key=len)
+    if len(shorter) < 2 or len(shorter) == len(longer):
+        return False
+    if longer[-len(shorter) :] == shorter:
+        return True
+    # A middle initial added: the same first and last names, every extra token one letter.
+    extra = [t for t in longer if t not in shorter]
+    return (
+        shorter[0] == longer[0]
+        and shorter[-1] == longer[-1]
+        and all(t in longer for t in shorter)
+        and all(len(t) == 1 for t in extra)
+    )

@@ -3,7 +3,8 @@
 Known entities resolve through their gazetteer identifier (every alias and acronym already points
 there). Others merge on their folded name; people also merge on name variants (initials, a
 one-letter typo, a dropped second surname) when the variants share an affiliation or appear in
-the same document. Every merge is written to a log a user can inspect.
+the same document, and on strong variants (leading given names or a middle initial dropped)
+anywhere. Every merge is written to a log a user can inspect.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from migkg.extract.gazetteer import fold, load_gazetteer
-from migkg.extract.names import same_person
+from migkg.extract.names import same_person, strong_variant
 from migkg.extract.records import DocRecords, Entity
 
 __all__ = ["CanonicalEntity", "Resolution", "resolve_entities", "slug"]
@@ -156,12 +157,15 @@ def _resolve_people(
                 break
             if same_person(name, entity.name):
                 shared = orgs & cluster["orgs"]  # type: ignore[operator]
-                if shared or doc_id in cluster["docs"]:  # type: ignore[operator]
+                same_document = doc_id in cluster["docs"]  # type: ignore[operator]
+                if shared or same_document or strong_variant(name, entity.name):
                     chosen = cluster
                     reason = (
                         "name variant with a shared affiliation"
                         if shared
                         else "name variant in the same document"
+                        if same_document
+                        else "the same name with given names or initials dropped"
                     )
                     break
         if chosen is None:
