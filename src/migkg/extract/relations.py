@@ -1,20 +1,24 @@
-"""Relations between recognised entities: affiliations, citations, commitments and proposals.
+"""Relations between recognised entities: affiliations, participations, citations,
+commitments and proposals.
 
 Each finder works on one parsed document and its entity spans (clean-text offsets) and returns
 ``RawRelation`` tuples whose evidence is a clean-text span; the pipeline maps it to the original.
+The word lists the rules use are data: ``patterns/citation_cues.jsonl``,
+``commitment_cues.jsonl``, ``attribution_cues.jsonl`` and ``agenda_cues.jsonl``.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from migkg.extract.entities import Candidate
-from migkg.extract.gazetteer import load_pattern_file, load_word_list
+from migkg.extract.gazetteer import fold, load_pattern_file, load_word_list
 
 __all__ = ["RawRelation", "find_relations"]
 
@@ -37,28 +41,87 @@ class RawRelation:
     attributes: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class _Cues:
+    """The word lists of ``citation_cues``, ``commitment_cues`` and ``attribution_cues``."""
+
+    citation_verbs: dict[str, tuple[str, frozenset[str]]]  # lemma -> (type, required particles)
+    citation_nouns: dict[str, str]
+    citation_phrases: tuple[tuple[str, str], ...]
+    commitment_verbs: dict[str, tuple[str, bool]]  # lemma -> (modality, needs a to-infinitive)
+    commitment_nouns: dict[str, str]
+    futures: dict[str, str]
+    stative: frozenset[str]
+    scheduling: frozenset[str]
+    makers: frozenset[str]
+    hedges: frozenset[str]
+    speech_verbs: frozenset[str]
+    delegate_nouns: frozenset[str]
+    anonymous_nouns: frozenset[str]
+    quantifiers: frozenset[str]
+    directives: frozenset[str]
+    closings: tuple[str, ...]
+    role_modifiers: frozenset[str]
+    accredited_titles: frozenset[str]
+    not_role_starts: frozenset[str]
+
+
 @lru_cache(maxsize=1)
-def _cues() -> tuple[
-    dict[str, str], list[tuple[str, str]], dict[str, str], dict[str, str], frozenset[str]
-]:
-    lemma_cues: dict[str, str] = {}
-    phrase_cues: list[tuple[str, str]] = []
+def _cues() -> _Cues:
+    citation_verbs: dict[str, tuple[str, frozenset[str]]] = {}
+    citation_nouns: dict[str, str] = {}
+    phrases: list[tuple[str, str]] = []
     for cue in load_pattern_file("citation_cues.jsonl"):
         if "lemma" in cue:
-            lemma_cues.setdefault(cue["lemma"], cue["type"])
+            citation_verbs.setdefault(cue["lemma"], (cue["type"], frozenset(cue.get("with", ()))))
+        elif "noun" in cue:
+            citation_nouns[cue["noun"]] = cue["type"]
         else:
-            phrase_cues.append((cue["phrase"], cue["type"]))
-    verbs: dict[str, str] = {}
+            phrases.append((cue["phrase"], cue["type"]))
+    verbs: dict[str, tuple[str, bool]] = {}
     nouns: dict[str, str] = {}
-    hedges: set[str] = set()
+    futures: dict[str, str] = {}
+    words: dict[str, set[str]] = {
+        "stative": set(),
+        "scheduling": set(),
+        "hedge": set(),
+        "maker": set(),
+    }
     for cue in load_pattern_file("commitment_cues.jsonl"):
         if "lemma" in cue:
-            verbs[cue["lemma"]] = cue["modality"]
+            verbs[cue["lemma"]] = (cue["modality"], bool(cue.get("with_infinitive")))
         elif "noun" in cue:
             nouns[cue["noun"]] = cue["modality"]
+        elif "future" in cue:
+            futures[cue["future"]] = cue["modality"]
         else:
-            hedges.add(cue["hedge"])
-    return lemma_cues, phrase_cues, verbs, nouns, frozenset(hedges)
+            for kind, word in cue.items():
+                words[kind].add(word)
+    groups: dict[str, list[str]] = {}
+    for cue in load_pattern_file("attribution_cues.jsonl"):
+        for kind, word in cue.items():
+            groups.setdefault(kind, []).append(word)
+    return _Cues(
+        citation_verbs=citation_verbs,
+        citation_nouns=citation_nouns,
+        citation_phrases=tuple(phrases),
+        commitment_verbs=verbs,
+        commitment_nouns=nouns,
+        futures=futures,
+        stative=frozenset(words["stative"]),
+        scheduling=frozenset(words["scheduling"]),
+        makers=frozenset(words["maker"]),
+        hedges=frozenset(words["hedge"]),
+        speech_verbs=frozenset(groups.get("speech", ())),
+        delegate_nouns=frozenset(groups.get("delegate", ())),
+        anonymous_nouns=frozenset(groups.get("anonymous", ())),
+        quantifiers=frozenset(groups.get("quantifier", ())),
+        directives=frozenset(groups.get("directive", ())),
+        closings=tuple(groups.get("closing", ())),
+        role_modifiers=frozenset(groups.get("role_modifier", ())),
+        accredited_titles=frozenset(groups.get("accredited_title", ())),
+        not_role_starts=frozenset(groups.get("not_role_start", ())),
+    )
 
 
 class _Index:
@@ -78,9 +141,11 @@ class _Index:
         return found
 
     def covering(self, start: int, end: int) -> Candidate | None:
+        """The innermost span around ``[start, end)`` (a state may sit inside a ministry)."""
         i = bisect_left(self.starts, start + 1) - 1
-        if i >= 0 and self.items[i].start <= start and self.items[i].end >= end:
-            return self.items[i]
+        for j in range(i, max(-1, i - 4), -1):
+            if self.items[j].end >= end:
+                return self.items[j]
         return None
 
     def next_person_start(self, after: int, limit: int) -> int:
@@ -95,9 +160,11 @@ class _Index:
 def find_relations(doc: Doc, candidates: list[Candidate]) -> list[RawRelation]:
     """Every relation the patterns find in ``doc``."""
     index = _Index([c for c in candidates if "nested" not in c.attributes])
+    nested = _Index([c for c in candidates if "nested" in c.attributes])
     relations = _affiliations(doc, index)
+    relations += _roles_held_as(doc, index)
     relations += _participations(doc.text, index)
-    relations += _citations_and_commitments(doc, index)
+    relations += _citations_and_commitments(doc, index, nested)
     return relations
 
 
@@ -110,7 +177,9 @@ def _title_words() -> frozenset[str]:
 
 
 def _role(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip(" ,;:()–-\n")
+    role = re.sub(r"\s+", " ", text).strip(" ,;:()–-\n")
+    # "Director of the [Office]": the words that lead into the organization are not the role.
+    return re.sub(r"(?:\s+(?:of|the|at|in|for|to|from|with))+$", "", role)
 
 
 def _line_end(text: str, position: int) -> int:
@@ -131,7 +200,7 @@ def _affiliations(doc: Doc, index: _Index) -> list[RawRelation]:
         affiliates: list[Candidate] = []
         role = ""
         if stripped.startswith("("):
-            close = stripped.find(")")
+            close = _closing_parenthesis(stripped)
             if close > 0:
                 inner_start, inner_end = segment_start + 1, segment_start + close
                 inner = text[inner_start:inner_end]
@@ -147,16 +216,15 @@ def _affiliations(doc: Doc, index: _Index) -> list[RawRelation]:
         elif stripped.startswith((",", "\n")):
             first_word = re.match(r"[,\n]\s*([\w.-]+)", stripped)
             limit = index.next_person_start(segment_start + 1, segment_start + len(stripped))
-            limit = min(limit, _chain_end(text, segment_start + 1, limit))
+            limit = min(limit, _chain_end(text, segment_start + 1, limit), _governor(doc, person))
             affiliates = [
                 c for c in index.within(segment_start, limit) if c.type in _AFFILIATE_TYPES
             ]
             starts_well = first_word is not None and (
-                first_word.group(1) in titles
-                or first_word.group(1) in {"former", "then", "acting", "interim", "outgoing"}
+                (affiliates and affiliates[0].start <= segment_start + 2 + len(first_word.group(1)))
                 or (
-                    affiliates
-                    and affiliates[0].start <= segment_start + 2 + len(first_word.group(1))
+                    bool(affiliates)
+                    and _looks_like_role(text[segment_start + 1 : affiliates[0].start], titles)
                 )
             )
             if not starts_well:
@@ -164,11 +232,20 @@ def _affiliations(doc: Doc, index: _Index) -> list[RawRelation]:
             elif affiliates:
                 role = _role(text[segment_start + 1 : affiliates[0].start])
             evidence_end = limit
-        elif stripped.startswith("of "):
-            following = index.covering(segment_start + 3, segment_start + 4)
-            if following is not None and following.type == "state":
+        elif stripped.startswith(("of ", "from ")):
+            # "Ms Magarin of El Salvador", "Mr Packer of ICVA", "Ms Swaminathan of WHO"
+            skip = re.match(r"(?:of|from)\s+(?:the\s+)?", stripped)
+            offset = segment_start + (skip.end() if skip else 3)
+            following = index.covering(offset, offset + 1)
+            if (
+                following is not None
+                and following.type in _AFFILIATE_TYPES
+                and following.start == offset
+            ):
                 affiliates = [following]
                 evidence_end = following.end
+        affiliates = _without_accreditation(text, person, affiliates)
+        affiliates = _without_location(affiliates)
         if not affiliates:
             affiliates, role, evidence_start = _title_first(text, index, person, titles)
             evidence_end = person.end
@@ -186,6 +263,145 @@ def _affiliations(doc: Doc, index: _Index) -> list[RawRelation]:
                     attributes,
                 )
             )
+    return relations
+
+
+_ROLE_GLUE = frozenset({"of", "for", "and", "at", "on", "in", "the", "to", "a", "de", "du", "des"})
+_ACCREDITED = re.compile(r"\b(?:to|in)\s+(?:the\s+)?$")
+
+
+def _governor(doc: Doc, person: Candidate) -> int:
+    """Where the verb a name is the subject of starts, if after the name (else no limit).
+
+    "Name, President of the Network, a panellist in the session, drew on his experience at
+    UNDP": the appositive chain ends at "drew".
+    """
+    span = doc.char_span(person.start, person.end, alignment_mode="expand")
+    if span is None:
+        return len(doc.text)
+    token = span.root
+    while token.head.i != token.i and token.pos_ not in _VERB_POS:
+        token = token.head
+    if token.pos_ in _VERB_POS and token.idx > person.end:
+        return token.idx
+    return len(doc.text)
+
+
+def _looks_like_role(text: str, titles: frozenset[str]) -> bool:
+    """Whether the text between a name and an organization reads as a role title.
+
+    "Managing Director", "Attorney at Law", "Acting Senior Director for Development, Policy and
+    External Affairs" and "head of" do; "who met with" or "and his colleagues from" do not.
+    """
+    words = re.findall(r"[\w'’-]+", text)
+    if not words or len(words) > 14:
+        return False
+    cues = _cues()
+    lowered_titles = {t.lower() for t in titles}
+    first = words[0]
+    if first.lower() in cues.not_role_starts:
+        return False  # an addressee line: "All Permanent Representatives and ..."
+    if first.lower() in lowered_titles or first.lower() in cues.role_modifiers:
+        return True
+    if not first[0].isupper():
+        return False
+    content = [w for w in words if w.lower() not in _ROLE_GLUE]
+    return bool(content) and all(w[0].isupper() for w in content)
+
+
+def _without_accreditation(
+    text: str, person: Candidate, affiliates: list[Candidate]
+) -> list[Candidate]:
+    """Drop the body a representative is accredited to, not employed by.
+
+    In "Permanent Representative of Sri Lanka to the United Nations" or "Permanent Observer of
+    the African Union to the United Nations" the person works for the first named entity.
+    """
+    kept: list[Candidate] = []
+    for affiliate in affiliates:
+        previous_end = kept[-1].end if kept else affiliate.start
+        title_words = set(re.findall(r"[a-z]+", text[person.end : affiliate.start].lower()))
+        if (
+            kept
+            and _ACCREDITED.search(text[previous_end : affiliate.start])
+            and title_words & _cues().accredited_titles
+        ):
+            continue
+        kept.append(affiliate)
+    return kept
+
+
+_NON_STATE_KINDS = frozenset({"civil_society", "academic", "private_sector"})
+
+
+def _without_location(affiliates: list[Candidate]) -> list[Candidate]:
+    """Drop a country that only locates a non-governmental body.
+
+    "Director, Himilo Relief and Development Association (HIRDA), Netherlands" and "Head,
+    Migrant Care Indonesia": the person works for the association, not for the state.
+    """
+    kept: list[Candidate] = []
+    for affiliate in affiliates:
+        if (
+            affiliate.type == "state"
+            and any(a.type == "organization" and a.kind in _NON_STATE_KINDS for a in kept)
+            and not any(a.type == "organization" and a.kind == "government_body" for a in kept)
+        ):
+            continue
+        kept.append(affiliate)
+    return kept
+
+
+def _closing_parenthesis(text: str) -> int:
+    """The index of the ")" that closes the "(" at the start of ``text`` (nesting allowed)."""
+    depth = 0
+    for position, character in enumerate(text):
+        if character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+            if depth == 0:
+                return position
+        elif character == "\n" and position > 0 and text[position - 1] == "\n":
+            break
+    return -1
+
+
+_AS_ROLE = re.compile(
+    r"\bas\s+(?:the\s+)?((?:[A-Z][\w'’-]*\s+|(?:of|for|and|on)\s+){1,6}?)(?:of|at)\s+(?:the\s+)?$"
+)
+
+
+def _roles_held_as(doc: Doc, index: _Index) -> list[RawRelation]:
+    """ "Name ... described his experiences as Chairperson of the Regional Conference"."""
+    text = doc.text
+    titles = {t.lower() for t in _title_words()}
+    relations = []
+    for affiliate in index.items:
+        if affiliate.type not in _AFFILIATE_TYPES:
+            continue
+        window_start = max(0, affiliate.start - 120)
+        match = _AS_ROLE.search(text, window_start, affiliate.start)
+        if match is None or match.group(1).split()[0].lower() not in titles:
+            continue
+        sentence = doc.char_span(affiliate.start, affiliate.end, alignment_mode="expand")
+        if sentence is None:
+            continue
+        start = sentence.sent.start_char
+        people = [c for c in index.within(start, match.start()) if c.type == "person"]
+        if not people:
+            continue
+        role = _role(match.group(1))
+        relations.append(
+            RawRelation(
+                "affiliation",
+                people[-1],
+                affiliate,
+                people[-1].start,
+                affiliate.end,
+                (("role", role),),
+            )
+        )
     return relations
 
 
@@ -221,7 +437,13 @@ def _title_first(
     affiliate = candidates[-1]
     between = text[affiliate.end : person.start]
     words = re.findall(r"[\w-]+", between)
-    if not words or len(words) > 6 or not all(w in titles or w[0].isupper() for w in words):
+    # "former UN SRSG for International Migration Peter Sutherland"
+    if (
+        not words
+        or len(words) > 7
+        or not all(w in titles or w[0].isupper() or w in _ROLE_GLUE for w in words)
+        or words[-1] in _ROLE_GLUE
+    ):
         return [], "", person.start
     if re.search(r"[.;:]", between):
         return [], "", person.start
@@ -237,36 +459,124 @@ _MODERATOR = re.compile(
 _MAX_SLOT = 6000
 
 
-def _session_title(text: str, start: int, end: int) -> tuple[str, int, int] | None:
-    """The title of an agenda slot: its first line, up to a full stop or a person's name."""
+@lru_cache(maxsize=1)
+def _title_openers() -> frozenset[str]:
+    return frozenset(
+        cue["opener"] for cue in load_pattern_file("agenda_cues.jsonl") if "opener" in cue
+    )
+
+
+@lru_cache(maxsize=1)
+def _roster_roles() -> dict[str, str]:
+    return {
+        cue["word"]: cue["role"] for cue in load_pattern_file("agenda_cues.jsonl") if "role" in cue
+    }
+
+
+_TITLE_GLUE = frozenset(
+    {"a", "an", "the", "of", "for", "and", "to", "in", "on", "at", "with", "by"}
+)
+
+
+def _session_title(
+    text: str, start: int, end: int, index: _Index | None = None
+) -> tuple[str, int, int] | None:
+    """The title of an agenda slot: its first line, up to where its description or its
+    speakers begin (flattened layout runs "Opening session William Lacy Swing, ..." and
+    "Session 2: Joint approaches in migration governance Member States rely on ..." together).
+    """
     line_start = start
-    while line_start < end and text[line_start] in " \n":
+    while line_start < end and text[line_start] in " \n\t":
         line_start += 1
     line_end = text.find("\n", line_start, end)
     line_end = end if line_end < 0 else line_end
+    stops = [line_end]
     sentence = re.search(r"\.\s|\bThis (?:session|panel)\b", text[line_start:line_end])
-    title_end = line_start + (sentence.start() if sentence else line_end - line_start)
-    title = text[line_start:title_end].strip(" :–-")
+    if sentence:
+        stops.append(line_start + sentence.start())
+    if index is not None:
+        stops += [
+            c.start
+            for c in index.within(line_start + 1, line_end)
+            if c.type in {"person", "collective"}
+        ]
+    openers = _title_openers()
+    previous = ""
+    for word in re.finditer(r"[\w'’-]+", text[line_start:line_end]):
+        if (
+            word.start() > 0
+            and word.group() in openers
+            and previous.lower() not in _TITLE_GLUE
+            and text[line_start + word.start() - 2 : line_start + word.start()].strip() != ":"
+        ):
+            stops.append(line_start + word.start())
+            break
+        previous = word.group()
+    title_end = min(stops)
+    title = text[line_start:title_end].strip(" :–-\t")
+    title_end = line_start + len(text[line_start:title_end].rstrip(" :–-\t"))
     if len(title) < 5 or len(title) > 160 or not title[0].isupper():
         return None
     return title, line_start, title_end
+
+
+_ROSTER_ITEM = re.compile(
+    r"^[ \t]*[-•▪*][ \t]*((?:Panel|Session|Workshop|Round[- ]?table|Segment)\s+(?:\d+|[IVX]+))"
+    r"\s*:\s*",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ROSTER_REACH = 400
+
+
+def _rosters(text: str, index: _Index, sessions: list[Candidate]) -> list[RawRelation]:
+    """People a letter lists per panel: "the following moderators have been selected ...:
+    - Panel 1: H.E. Mr. Ola Henrikson, ...". The panel is the agenda session of that number
+    when the document has one ("PANEL 1: International cooperation ...")."""
+    roles = _roster_roles()
+    relations: list[RawRelation] = []
+    for item in _ROSTER_ITEM.finditer(text):
+        person = next(
+            (c for c in index.within(item.end(), item.end() + 60) if c.type == "person"), None
+        )
+        if person is None or text[item.end() : person.start].count(",") > 0:
+            continue
+        lead = text[max(0, item.start() - _ROSTER_REACH) : item.start()].lower()
+        mentioned = [
+            (match.start(), roles[match.group(0)])
+            for match in re.finditer(r"[a-z]+", lead)
+            if match.group(0) in roles
+        ]
+        if not mentioned:
+            continue
+        role = max(mentioned)[1]
+        label = item.group(1)
+        meeting = next(
+            (s for s in sessions if fold(s.name).startswith(fold(label) + " ")), None
+        ) or Candidate(item.start(1), item.end(1), "meeting", label, "pattern", kind="session")
+        line_end = _line_end(text, person.end)
+        relations.append(
+            RawRelation("participation", person, meeting, item.start(), line_end, (("role", role),))
+        )
+    return relations
 
 
 def _participations(text: str, index: _Index) -> list[RawRelation]:
     """People listed in agenda slots ("10.00 - 10.30 Opening session Name, Title, Org ...")."""
     slots = [m.end() for m in _TIME_SLOT.finditer(text)]
     relations: list[RawRelation] = []
+    sessions: list[Candidate] = []
     for number, start in enumerate(slots):
         end = min(slots[number + 1] if number + 1 < len(slots) else len(text), start + _MAX_SLOT)
-        found = _session_title(text, start, end)
+        found = _session_title(text, start, end, index)
         if found is None:
             continue
         title, title_start, title_end = found
+        # The session is a document-local meeting entity; its mention is the title.
+        meeting = Candidate(title_start, title_end, "meeting", title, "pattern", kind="session")
+        sessions.append(meeting)
         people = [c for c in index.within(title_start, end) if c.type == "person"]
         if not people:
             continue
-        # The session is a document-local meeting entity; its mention is the title.
-        meeting = Candidate(title_start, title_end, "meeting", title, "pattern", kind="session")
         for person in people:
             if person.start < title_end and person.end > title_start:
                 continue
@@ -283,35 +593,796 @@ def _participations(text: str, index: _Index) -> list[RawRelation]:
                     (("role", role),),
                 )
             )
-    return relations
+    return relations + _rosters(text, index, sessions)
 
 
-# ---------------------------------------------------------------------------- citations
+# ---------------------------------------------------------------------------- attribution
+#
+# Reports of meetings rarely say "X cites Y". They name a speaker and then report what was said,
+# often over several sentences without repeating the name ("Mr Samsar concluded", "he said",
+# "The Business Mechanism plans to ..."). Attribution therefore works per sentence in two layers:
+# the *speaker* of the sentence (its subject if that names someone, or the speaker carried over
+# from earlier in the paragraph) refers to every framework the sentence names; and an *act* with
+# its own actor ("The African Union adopted ...", "endorsed by the Member States of IOM") links
+# that actor to the frameworks the act governs.
+
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_FIRST_PERSON = frozenset({"i", "we"})
+_FIRST_PERSON_WORDS = frozenset({"i", "we", "my", "our"})
+_MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod"})
+_SPEAKER_TYPES = frozenset({"person", "organization", "state", "collective"})
+_VERB_POS = frozenset({"VERB", "AUX"})
+_PRONOUN_REACH = 8  # sentences a "he"/"she" may look back, across list items and paragraphs
+_SIGNATURE_REACH = 6000
+_COSIGNER_GAP = 250
+_CLOSING_REACH = 300
+_BULLET = re.compile(r"\s*(?:[-•▪*–]|\(?[a-z0-9]{1,2}[.)])(?:\s|$)")
+_PARENTHESIS = re.compile(r"\(([^()]{2,160})\)")
+_LIST_GLUE = re.compile(r"^(?:[\s,;/&]|\band\b|\bor\b|\bothers\b|\betc\b\.?)*$", re.IGNORECASE)
 
 
-def _sentence_actor(sentence: Span, index: _Index, cue_start: int, text: str) -> Candidate | None:
-    """The actor of a sentence: its subject if that is an entity, else the first actor."""
-    actors = [
-        c for c in index.within(sentence.start_char, sentence.end_char) if c.type in _ACTOR_TYPES
-    ]
-    for token in sentence:
-        if token.dep_ in {"nsubj", "nsubjpass"} and token.head.dep_ == "ROOT":
-            left, right = token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
-            in_subject = [c for c in actors if left <= c.start and c.end <= right]
-            # "IOM Director General, William Lacy Swing, said": the person speaks, not IOM.
-            people = [c for c in in_subject if c.type == "person"]
-            if people or in_subject:
-                return (people or in_subject)[0]
-    # Skip affiliation context: an organization or state inside "(...)" after a person.
-    for candidate in actors:
-        if candidate.start >= cue_start:
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    """Who a noun phrase in subject position stands for."""
+
+    kind: str  # named, anonymous, framework, pronoun, first_person or none
+    actors: tuple[Candidate, ...] = ()
+    delegated: bool = False  # named through a delegate noun ("the representative of Libya")
+
+
+_NONE = _Subject("none")
+_DEFINITE = frozenset({"the", "this", "that"})
+_GOVERNMENT_OF = re.compile(r"\bGovernment\s+of\s+(?:the\s+)?$")
+_CONTEXT_SENTENCES = 3
+
+
+def _same(one: Candidate, other: Candidate) -> bool:
+    """Whether two mentions name the same entity (by gazetteer key, else by name)."""
+    if one.type != other.type:
+        return False
+    return one.key == other.key if one.key and other.key else one.name == other.name
+
+
+def _unique(candidates: list[Candidate] | tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+    found: list[Candidate] = []
+    for candidate in candidates:
+        if all(candidate is not other for other in found):
+            found.append(candidate)
+    return tuple(found)
+
+
+class _Attributor:
+    """Resolves who speaks and who acts in the sentences of one parsed document."""
+
+    def __init__(self, doc: Doc, index: _Index, nested: _Index, cues: _Cues) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.index = index
+        self.nested = nested
+        self.context_start = 0  # where the sentences a description may refer back to start
+        self.subject_span = (0, 0)
+        self.subject_clauses: list[tuple[int, int]] = []
+        self.subject_token: Token | None = None
+        self.cues = cues
+        self.titles = _title_words()
+
+    # ------------------------------------------------------------------ noun phrases
+
+    def candidate(self, token: Token) -> Candidate | None:
+        """The entity span that covers ``token``."""
+        return self.index.covering(token.idx, token.idx + len(token))
+
+    def resolve(self, head: Token) -> _Subject:
+        """What the noun phrase headed by ``head`` (with its conjuncts) refers to."""
+        parts = [self._resolve_one(token) for token in (head, *head.conjuncts)]
+        named = [actor for part in parts if part.kind == "named" for actor in part.actors]
+        if named:
+            delegated = any(part.delegated for part in parts if part.kind == "named")
+            return _Subject("named", _unique(named), delegated)
+        for kind in ("anonymous", "framework", "pronoun", "first_person"):
+            for part in parts:
+                if part.kind == kind:
+                    return part
+        return _NONE
+
+    def _resolve_one(self, token: Token) -> _Subject:
+        lower = token.lower_
+        if lower in _PRONOUNS:
+            return _Subject("pronoun")
+        if lower in _FIRST_PERSON:
+            return _Subject("first_person")
+        found = self.candidate(token)
+        if found is not None:
+            if found.type == "framework":
+                return _Subject("framework", (found,))
+            if found.type == "collective":
+                if self._quantified(token):
+                    return _Subject("anonymous")  # "Many States", "some Member States"
+                # "the Member States of IOM" act as the organization.
+                owner = self._attached(token, {"of"}, frozenset({"organization"}))
+                return _Subject("named", owner or (found,))
+            if found.type in _SPEAKER_TYPES:
+                return _Subject("named", (found,))
+            return _NONE
+        if lower in {"it", "they"}:
+            antecedent = self._antecedent(token)
+            return _Subject("named", antecedent) if antecedent else _NONE
+        described = self._described(token)
+        if described is not None:
+            return _Subject("named", (described,))
+        lemma = token.lemma_.lower()
+        is_delegate = lemma in self.cues.delegate_nouns
+        is_anonymous = lemma in self.cues.anonymous_nouns
+        is_title = token.text in self.titles
+        if not (is_delegate or is_anonymous or is_title):
+            # "the two co-facilitators of the global compact, Name, ..., and Name, ..."
+            named = [
+                c
+                for appos in token.children
+                if appos.dep_ == "appos"
+                for c in (self.candidate(t) for t in (appos, *appos.conjuncts))
+                if c is not None and c.type == "person"
+            ]
+            return _Subject("named", _unique(named)) if named else _NONE
+        # "a representative of the private sector, Mirela Stoia", "IOM Director General, Name"
+        people = self._people_in(token)
+        if people:
+            return _Subject("named", people)
+        if is_delegate:
+            attached = self._attached(token, {"of", "from", "for"}, _AFFILIATE_TYPES)
+            if attached:
+                return _Subject("named", attached, delegated=True)
+        if is_anonymous:
+            included = self._included(token)
+            return _Subject("named", included) if included else _Subject("anonymous")
+        # A bare title ("The IOM Director General") names nobody.
+        return _Subject("anonymous")
+
+    def _described(self, token: Token) -> Candidate | None:
+        """The entity a definite description stands for, when the text named it just before.
+
+        "the Government's commitment" after "the Government of Argentina", "a priority for the
+        bank" after "the African Development Bank", "The network will ..." after "the United
+        Nations Network on Migration".
+        """
+        if token.pos_ not in {"NOUN", "PROPN"} or not any(
+            c.dep_ == "det" and c.lower_ in _DEFINITE for c in token.children
+        ):
+            return None
+        if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
+            return None  # "the Government of X" names X itself
+        lemma = token.lemma_.lower()
+        earlier = self.index.within(self.context_start, token.idx)
+        if lemma == "government":
+            states = [c for c in earlier if c.type == "state"]
+            # The state last named as a government ("the Government of Argentina"), else the
+            # last state named at all.
+            governments = [
+                c
+                for c in states
+                if _GOVERNMENT_OF.search(self.text[max(0, c.start - 30) : c.start])
+            ]
+            found = governments or states
+            return found[-1] if found else None
+        for candidate in reversed(earlier):
+            if candidate.type == "organization" and lemma in _head_words(candidate.name):
+                return candidate
+        return None
+
+    def _antecedent(self, token: Token) -> tuple[Candidate, ...]:
+        """What "it" or "they" stands for: a named subject before it, or a named pair.
+
+        "The network will ground its work ..., and it will align itself": the network.
+        "... will enable IOM and WHO to work together. They will launch ...": IOM and WHO.
+        """
+        plural = token.lower_ == "they"
+        sentence = token.sent
+        scopes = [t for t in sentence if t.i < token.i]
+        if sentence.start > 0 and self.context_start < sentence.start_char:
+            scopes = [*self.doc[sentence.start - 1].sent, *scopes]
+        for candidate_token in reversed(scopes):
+            found = self.candidate(candidate_token) or self._described(candidate_token)
+            kinds = {"organization", "collective", "state"} | ({"person"} if plural else set())
+            if found is None or found.type not in kinds:
+                continue
+            group = [found] + [
+                c
+                for c in (self.candidate(t) for t in candidate_token.conjuncts)
+                if c is not None and c.type == found.type
+            ]
+            # "the Special Representative, the President of the General Assembly and the Deputy
+            # Secretary-General ... They": a group with unnamed members is not resolved.
+            if plural and len(group) > 1 and len(group) == 1 + len(candidate_token.conjuncts):
+                return _unique(sorted(group, key=lambda c: c.start))
+            if not plural and len(group) == 1 and candidate_token.dep_ in _SUBJECT_DEPS:
+                return (found,)
+        return ()
+
+    def _quantified(self, token: Token) -> bool:
+        return any(
+            child.lower_ in self.cues.quantifiers
+            for child in token.children
+            if child.dep_ in {"det", "amod", "quantmod", "predet"}
+        )
+
+    def _attached(
+        self, token: Token, prepositions: set[str], types: frozenset[str]
+    ) -> tuple[Candidate, ...]:
+        """Entities that modify ``token``: "Colombian delegate", "representative of Libya"."""
+        found: list[Candidate] = []
+        for child in token.children:
+            if child.dep_ in _MODIFIER_DEPS:
+                candidate = self.candidate(child)
+                if candidate is not None and candidate.type in types:
+                    found.append(candidate)
+            elif child.dep_ == "prep" and child.lower_ in prepositions:
+                for obj in child.children:
+                    if obj.dep_ != "pobj":
+                        continue
+                    for member in (obj, *obj.conjuncts):
+                        candidate = self.candidate(member)
+                        if candidate is not None and candidate.type in types:
+                            found.append(candidate)
+        return _unique(found)
+
+    def _people_in(self, token: Token) -> tuple[Candidate, ...]:
+        """People named inside a noun phrase, leaving out relative and other clauses."""
+        people: list[Candidate] = []
+        stack = list(token.children)
+        while stack:
+            child = stack.pop()
+            if child.dep_ in {"relcl", "acl", "advcl", "ccomp"}:
+                continue
+            candidate = self.candidate(child)
+            if candidate is not None and candidate.type == "person":
+                people.append(candidate)
+            stack.extend(child.children)
+        return _unique(sorted(people, key=lambda c: c.start))
+
+    def _included(self, token: Token) -> tuple[Candidate, ...]:
+        """ "Others, including Shahidul Haque, ...": the named members of an anonymous group."""
+        found: list[Candidate] = []
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in {"including", "like"}:
+                for obj in child.subtree:
+                    candidate = self.candidate(obj)
+                    if candidate is not None and candidate.type in _SPEAKER_TYPES:
+                        found.append(candidate)
+        return _unique(found)
+
+    # ------------------------------------------------------------------ clauses
+
+    def is_speech(self, token: Token) -> bool:
+        return token.pos_ in _VERB_POS and token.lemma_.lower() in self.cues.speech_verbs
+
+    def _subject_of(self, predicate: Token) -> Token | None:
+        return next((c for c in predicate.children if c.dep_ in _SUBJECT_DEPS), None)
+
+    def _agent_of(self, predicate: Token) -> _Subject:
+        """The "by" phrase of a passive: "were cited, including by Julian Curi"."""
+        for child in predicate.children:
+            candidates = [child]
+            if child.dep_ == "prep" and child.lower_ == "including":
+                candidates = list(child.children)
+            for by in candidates:
+                if by.lower_ == "by" and by.dep_ in {"agent", "prep"}:
+                    for obj in by.children:
+                        if obj.dep_ != "pobj":
+                            continue
+                        resolved = self.resolve(obj)
+                        if resolved.kind == "framework":
+                            resolved = self._issuer(resolved.actors[0])
+                        if resolved.kind == "named":
+                            return resolved
+        return _NONE
+
+    def _issuer(self, framework: Candidate) -> _Subject:
+        """ "adopted by General Assembly resolution 45/158": the body that issued the text."""
+        for inner in self.nested.within(framework.start, framework.end):
+            opening = self.text[framework.start : inner.start]
+            if inner.type == "organization" and re.fullmatch(r"\s*(?:the\s+)?", opening):
+                return _Subject("named", (inner,))
+        return _NONE
+
+    def clause(self, sentence: Span) -> tuple[_Subject, bool]:
+        """The subject of the sentence's main clause and whether that clause reports speech.
+
+        A named subject phrase is kept in ``subject_span``: a framework named in a speaker's
+        title ("co-facilitator of the Global Compact") is not something the speaker said.
+        """
+        self.subject_span = (sentence.start_char, sentence.start_char)
+        self.subject_clauses = []
+        self.subject_token = None
+        root = sentence.root
+        if root.pos_ not in _VERB_POS:
+            # A fragment parse ("Panama ... proposed as the central theme: "Goals: ..."") hangs
+            # the real clause under a noun: take the highest verb that has a subject.
+            verbs = [t for t in sentence if t.pos_ in _VERB_POS and self._subject_of(t)]
+            if verbs:
+                root = min(verbs, key=lambda t: len(list(t.ancestors)))
+        predicates = [root, *(c for c in root.conjuncts if c.pos_ in _VERB_POS)]
+        # "Member States could consider ...": the addressees of a proposal are not speaking.
+        reporting = any(self.is_speech(p) and not self._hedged(p) for p in predicates)
+        for token in sentence:
+            # "According to a representative of the United States, ..."
+            if token.lower_ == "according" and token.i + 1 < sentence.end:
+                following = self.doc[token.i + 1]
+                for obj in following.children:
+                    if following.lower_ == "to" and obj.dep_ == "pobj":
+                        resolved = self.resolve(obj)
+                        if resolved.kind == "named":
+                            return resolved, True
+            # "As Ms Arbour said in her closing remarks: ..."
+            if (
+                token.dep_ == "advcl"
+                # the tagger reads "underscores" in "As the Declaration underscores" as a noun
+                and token.lemma_.lower() in self.cues.speech_verbs
+                and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children)
+            ):
+                subject = self._subject_of(token)
+                if subject is not None:
+                    resolved = self.resolve(subject)
+                    if resolved.kind in {"named", "framework"}:
+                        return resolved, True
+        main = _NONE
+        for predicate in predicates:
+            subject = self._subject_of(predicate)
+            if subject is None:
+                continue
+            main = self.resolve(subject)
+            self.subject_token = subject
+            if main.kind == "named":
+                self.subject_span = _char_range(subject)
+                # "Robert J. Vitillo (ICMC), drawing on the Sutherland Report, stated": a
+                # clause inside the subject phrase is said, not part of a title.
+                self.subject_clauses = [
+                    _char_range(c)
+                    for t in subject.subtree
+                    for c in t.children
+                    if c.dep_ in {"acl", "relcl", "advcl"}
+                ]
+            if main.kind == "none" and subject.dep_ == "nsubjpass":
+                main = self._agent_of(predicate)
+                reporting = self.is_speech(predicate)
             break
-        opened = text.rfind("(", sentence.start_char, candidate.start)
-        closed = text.rfind(")", sentence.start_char, candidate.start)
-        if opened > closed:
-            continue
-        return candidate
-    return None
+        else:
+            for predicate in predicates:
+                main = self._agent_of(predicate)
+                if main.kind == "named":
+                    reporting = self.is_speech(predicate)
+                    break
+        if main.kind in {"named", "anonymous", "framework", "pronoun"}:
+            return main, reporting
+        # The main clause may sit inside a quotation, its reporting clause being subordinate:
+        # 'This was echoed by Ms Arbour ...: "... we need ..."', 'Mr Samsar concluded: "I ..."'.
+        for token in sentence:
+            if token.i == root.i or not self.is_speech(token):
+                continue
+            subject = self._subject_of(token)
+            reporter = self.resolve(subject) if subject is not None else _NONE
+            if subject is None or (reporter.kind == "none" and subject.dep_ == "nsubjpass"):
+                reporter = self._agent_of(token)
+            if reporter.kind in {"named", "pronoun"}:
+                return reporter, True
+        if main.kind == "first_person":
+            return main, reporting
+        if root.pos_ in _VERB_POS:
+            if any(t.lower_ == "please" and t.i <= root.i for t in sentence):
+                return _Subject("first_person"), reporting
+            # The parser lost the subject ("In his opening remarks IOM Director General,
+            # William Lacy Swing, reminded ..."): the person named before the verb speaks.
+            people = [
+                c
+                for c in self.index.within(sentence.start_char, root.idx)
+                if c.type == "person" and not self._in_parentheses(sentence, c)
+            ]
+            if people:
+                return _Subject("named", (people[0],)), reporting
+        return _NONE, reporting
+
+    def in_subject_title(self, candidate: Candidate) -> bool:
+        """Whether ``candidate`` is part of somebody's title rather than something said.
+
+        That is: it lies in the named subject phrase outside its clauses ("co-facilitator of the
+        Global Compact, noted"), or in the parenthesis after a person's name ("Lorenzo
+        Guadagno (IOM Manager of the MICIC Capacity-building Programme)").
+        """
+        start, end = self.subject_span
+        if start <= candidate.start < end and not any(
+            s <= candidate.start < e for s, e in self.subject_clauses
+        ):
+            return True
+        opened = self.text.rfind("(", max(0, candidate.start - 200), candidate.start)
+        if opened < 0 or ")" in self.text[opened : candidate.start]:
+            return False
+        before = self.text[:opened].rstrip()
+        named = self.index.covering(len(before) - 1, len(before)) if before else None
+        return named is not None and named.type == "person"
+
+    def _hedged(self, predicate: Token) -> bool:
+        # "WHO will present a plan to the Assembly": a future speech act has not been made.
+        modals = self.cues.hedges | self.cues.futures.keys()
+        return any(c.dep_ == "aux" and c.lower_ in modals for c in predicate.children)
+
+    def _in_parentheses(self, sentence: Span, candidate: Candidate) -> bool:
+        opened = self.text.rfind("(", sentence.start_char, candidate.start)
+        closed = self.text.rfind(")", sentence.start_char, candidate.start)
+        return opened > closed
+
+    # ------------------------------------------------------------------ cues and acts
+
+    def cue_type(self, token: Token) -> str | None:
+        """The citation type ``token`` signals as a verb or nominal cue, if any."""
+        if self.candidate(token) is not None:
+            return None  # a word of a name or title ("Principles ..., supported by ...")
+        lemma = token.lemma_.lower()
+        if token.pos_ == "VERB" and lemma in self.cues.citation_verbs:
+            cue_type, particles = self.cues.citation_verbs[lemma]
+            if particles and not any(
+                c.lower_ in particles for c in token.children if c.dep_ in {"prep", "prt"}
+            ):
+                return None
+            return cue_type
+        if token.pos_ == "NOUN" and lemma in self.cues.citation_nouns:
+            return self.cues.citation_nouns[lemma]
+        return None
+
+    def actor_of(self, cue: Token, previous_person: Candidate | None) -> tuple[Candidate, ...]:
+        """Who performs a cue: its subject, its passive agent or its possessor."""
+        if cue.pos_ == "NOUN":
+            for child in cue.children:
+                if child.dep_ == "poss":
+                    candidate = self.candidate(child)
+                    if candidate is not None and candidate.type in _SPEAKER_TYPES:
+                        return (candidate,)
+            return self._agent_of(cue).actors
+        subject = self._subject_of(cue)
+        if subject is not None and any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children):
+            # "to assist States to implement the Global Compact": the States are asked to act,
+            # they do not act; whoever assists is not named in this clause.
+            return ()
+        verb = cue
+        # "To implement ..., Member States have committed": an infinitive or a participle
+        # without a subject of its own shares that of the verb it depends on.
+        while subject is None and verb.dep_ in {"xcomp", "conj", "advcl"} and verb.head.i != verb.i:
+            verb = verb.head
+            subject = self._subject_of(verb)
+        if subject is not None and subject.dep_ != "nsubjpass":
+            resolved = self.resolve(subject)
+            if resolved.kind == "pronoun" and previous_person is not None:
+                return (previous_person,)
+            return resolved.actors if resolved.kind == "named" else ()
+        return self._agent_of(cue).actors
+
+    def _framework_at(self, token: Token) -> Candidate | None:
+        candidate = self.candidate(token)
+        return candidate if candidate is not None and candidate.type == "framework" else None
+
+    def objects_of(self, cue: Token) -> list[Candidate]:
+        """The frameworks a cue governs: its object, or the noun a passive or participle names.
+
+        Only the head of the object phrase counts, with its conjuncts and appositions and one
+        "of" phrase ("implementation of the Global Compact", "the commitments of the 2030
+        Agenda"): "launching a guide on the 2030 Agenda" does not launch the 2030 Agenda.
+        """
+        heads: list[Token] = []
+        if cue.pos_ == "NOUN":
+            heads = [o for c in cue.children if c.lower_ == "of" for o in c.children]
+        elif cue.dep_ == "acl":  # "the MIGOF endorsed by ..."
+            heads = [cue.head]
+        else:
+            subject = self._subject_of(cue)
+            if subject is not None and subject.dep_ == "nsubjpass":
+                heads = [subject]
+            else:
+                particles = self.cues.citation_verbs.get(cue.lemma_.lower(), ("", frozenset()))[1]
+                for child in cue.children:
+                    if child.dep_ in {"dobj", "attr", "oprd"}:
+                        heads.append(child)
+                    elif child.dep_ in {"prep", "prt"} and child.lower_ in particles:
+                        heads.extend(o for o in child.children if o.dep_ == "pobj")
+        found: list[Candidate] = []
+        for head in heads:
+            for member in (head, *head.conjuncts):
+                tokens = [member, *(c for c in member.children if c.dep_ == "appos")]
+                tokens += [o for c in member.children if c.lower_ == "of" for o in c.children]
+                for token in tokens:
+                    for part in (token, *token.conjuncts):
+                        framework = self._framework_at(part)
+                        if framework is not None:
+                            found.append(framework)
+        return list(_unique(sorted(found, key=lambda c: c.start)))
+
+    def named_within(self, cue: Token) -> list[Candidate]:
+        """Frameworks anywhere in a verb cue's own clause (not in clauses with another subject)."""
+        if cue.pos_ == "NOUN":
+            return []
+        subject = self._subject_of(cue)
+        skip = {t.i for t in subject.subtree} if subject is not None else set()
+        found: list[Candidate] = []
+        # Coordinated verbs carry their own objects (and are cues of their own if they are).
+        stack = [c for c in cue.children if c.i not in skip and c.dep_ not in {"conj", "cc"}]
+        while stack:
+            token = stack.pop()
+            if token.dep_ in {"ccomp", "advcl", "relcl", "acl"} and self._subject_of(token):
+                continue
+            framework = self._framework_at(token)
+            if framework is not None:
+                found.append(framework)
+            stack.extend(token.children)
+        return list(_unique(sorted(found, key=lambda c: c.start)))
+
+    def asserted(self, cue: Token) -> bool:
+        """Whether an act is stated as done, not wished, proposed or foreseen.
+
+        "States establish legal frameworks and ratify the protocols" under "helping to ensure
+        that" is an aim; "will adopt", "should endorse" and "will present a plan" are not done
+        yet (a future undertaking is recorded as a commitment instead). A call for
+        implementation is about the future by nature and is exempt.
+        """
+        verb = cue
+        while True:
+            if any(
+                c.dep_ in {"aux", "auxpass"} and c.lower_ in self.cues.hedges | {"will", "to"}
+                for c in verb.children
+            ):
+                return False
+            if verb.lemma_.lower() in self.cues.directives and verb.i != cue.i:
+                return False
+            if verb.head.i == verb.i or verb.dep_ not in {"xcomp", "ccomp", "conj", "advcl"}:
+                return True
+            verb = verb.head
+
+    def acts(
+        self, sentence: Span, previous_person: Candidate | None
+    ) -> list[tuple[Candidate, Candidate, str]]:
+        """(actor, framework, type) for every cue in the sentence whose actor is named."""
+        found: list[tuple[Candidate, Candidate, str]] = []
+        for token in sentence:
+            cue_type = self.cue_type(token)
+            if cue_type is None:
+                continue
+            if cue_type != "calls_for_implementation" and not self.asserted(token):
+                continue
+            actors = self.actor_of(token, previous_person)
+            if not actors:
+                continue
+            objects = self.objects_of(token)
+            for framework in objects:
+                found.extend((actor, framework, cue_type) for actor in actors)
+            # Frameworks deeper in the act's clause are referred to, not acted on: "created the
+            # Scorecard to promote implementation of the commitments made in the Declaration".
+            for framework in self.named_within(token):
+                if all(framework is not o for o in objects):
+                    found.extend((actor, framework, "cites") for actor in actors)
+        return found
+
+    def speaker_type(self, framework: Candidate, speakers: tuple[Candidate, ...]) -> str:
+        """How the speakers relate to a framework they name: the cue that governs it, if theirs.
+
+        A cue with an actor of its own, or an adoption nobody performs ("the lead-up to adoption
+        of the Global Compact"), leaves the speaker merely citing; a call for implementation
+        without an actor is the speaker's.
+        """
+        span = self.doc.char_span(framework.start, framework.end, alignment_mode="expand")
+        if span is not None:
+            token = span.root
+            while token.head.i != token.i:
+                token = token.head
+                cue_type = self.cue_type(token)
+                if cue_type is None:
+                    continue
+                actors = self.actor_of(token, None)
+                if any(_same(a, s) for a in actors for s in speakers):
+                    return cue_type
+                if not actors and cue_type == "calls_for_implementation":
+                    return cue_type
+                return "cites"
+        before = self.text[max(0, framework.start - 60) : framework.start].lower()
+        for phrase, phrase_type in self.cues.citation_phrases:
+            if phrase in before:
+                return phrase_type
+        return "cites"
+
+    # ------------------------------------------------------------------ commitments
+
+    def _commitment_cue(self, token: Token) -> tuple[str, Token, Token] | None:
+        """(modality, predicate, last cue token) when ``token`` states a commitment."""
+        lemma = token.lemma_.lower()
+        cues = self.cues
+        if token.pos_ in {"VERB", "ADJ"} and lemma in cues.commitment_verbs:
+            modality, needs_infinitive = cues.commitment_verbs[lemma]
+            if needs_infinitive and not any(c.dep_ == "xcomp" for c in token.children):
+                return None
+            # "The ILO is committed to strengthening ...": the copula carries the subject.
+            predicate = token.head if token.dep_ == "acomp" else token
+            return modality, predicate, token
+        if token.pos_ == "NOUN" and lemma in cues.commitment_nouns:
+            if token.head.lemma_.lower() in cues.makers and token.dep_ == "dobj":
+                return cues.commitment_nouns[lemma], token.head, token
+            if any(c.dep_ in {"poss", "prep"} for c in token.children):
+                return cues.commitment_nouns[lemma], token, token
+            return None
+        if token.dep_ == "aux" and token.lower_ in cues.futures:
+            predicate = token.head
+            if (
+                predicate.pos_ != "VERB"
+                or predicate.lemma_.lower() in cues.stative | cues.scheduling
+                or any(c.dep_ == "auxpass" for c in predicate.children)
+                or predicate.sent.text.rstrip().endswith("?")
+            ):
+                return None
+            return cues.futures[token.lower_], predicate, token
+        return None
+
+    def _committer(
+        self, predicate: Token, cue: Token, previous_person: Candidate | None
+    ) -> tuple[Candidate, ...]:
+        if cue.pos_ == "NOUN" and predicate.i == cue.i:
+            for child in cue.children:
+                if child.dep_ == "poss":
+                    resolved = self.resolve(child)
+                    return resolved.actors if resolved.kind == "named" else ()
+            # "the decision of the United Nations to form ..."
+            return self._attached(cue, {"of", "by"}, _SPEAKER_TYPES)
+        subject = self._subject_of(predicate)
+        verb = predicate
+        while subject is None and verb.dep_ in {"xcomp", "conj", "advcl"} and verb.head.i != verb.i:
+            verb = verb.head
+            subject = self._subject_of(verb)
+        if subject is None or subject.dep_ == "nsubjpass":
+            return ()
+        resolved = self.resolve(subject)
+        if resolved.kind == "pronoun" and previous_person is not None:
+            return (previous_person,)
+        if resolved.kind == "named":
+            return tuple(a for a in resolved.actors if a.type in _ACTOR_TYPES)
+        return ()
+
+    def _object_span(self, predicate: Token, cue: Token) -> tuple[int, int]:
+        """What is committed to: from after the cue to the end of the predicate's own phrase.
+
+        A coordinated clause with its own subject ("..., and it will align itself ...") and a
+        parenthesis closing around the cue are left out.
+        """
+        if cue.pos_ == "NOUN":
+            # "the decision of the United Nations to form ...": the infinitive is the object.
+            heads = [c for c in cue.children if c.dep_ in {"acl", "xcomp", "relcl"}]
+            heads += [c for c in cue.children if c.dep_ == "prep" and c.lower_ == "to"]
+            if heads:
+                first = min(heads, key=lambda t: t.i)
+                last = max((h.right_edge for h in heads), key=lambda t: t.i)
+                return first.left_edge.idx, last.idx + len(last)
+        start = cue.idx + len(cue)
+        end = predicate.idx + len(predicate)
+        for child in predicate.children:
+            if child.i < cue.i or child.dep_ in {"punct", "cc"}:
+                continue
+            if child.dep_ == "conj" and self._subject_of(child) is not None:
+                continue
+            # "..., noting that ...": a participle clause comments on the commitment.
+            if child.dep_ == "advcl" and (child.tag_ == "VBG" or child.i < cue.i):
+                continue
+            last = child.right_edge
+            end = max(end, last.idx + len(last))
+        return start, end
+
+    def _made_in(self, predicate: Token) -> Candidate | None:
+        """The framework a commitment is made in: "in the New York Declaration, States made a
+        commitment ..."."""
+        for child in predicate.children:
+            if child.dep_ == "prep" and child.lower_ in {"in", "under", "through"}:
+                for obj in child.children:
+                    framework = self._framework_at(obj)
+                    # the preposition must stand before the name, not inside it
+                    if framework is not None and framework.start > child.idx:
+                        return framework
+        return None
+
+    def commitments(
+        self, sentence: Span, frameworks: list[Candidate], previous_person: Candidate | None
+    ) -> list[RawRelation]:
+        """Commitments (and commitment-shaped proposals) stated in a sentence."""
+        found: list[RawRelation] = []
+        seen: set[int] = set()
+        for token in sentence:
+            cue = self._commitment_cue(token)
+            if cue is None:
+                continue
+            modality, predicate, last = cue
+            if predicate.i in seen:
+                continue
+            actors = self._committer(predicate, last, previous_person)
+            if not actors:
+                continue
+            seen.add(predicate.i)
+            hedged = any(
+                c.lower_ in self.cues.hedges or c.lemma_.lower() in self.cues.hedges
+                for c in predicate.children
+                if c.dep_ == "aux"
+            ) or any(
+                t.lemma_.lower() in self.cues.hedges
+                for t in predicate.ancestors
+                if t.pos_ == "VERB"
+            )
+            obj_start, obj_end = self._object_span(predicate, last)
+            obj = re.sub(r"\s+", " ", self.text[obj_start:obj_end]).strip(" ,;:.()")
+            if not obj:
+                continue
+            made_in = self._made_in(predicate)
+            in_object = [f for f in frameworks if obj_start <= f.start < obj_end]
+            framework = made_in or (in_object[0] if in_object else None)
+            attributes = (("modality", modality), ("object", obj[:300]))
+            kind = "proposal" if hedged else "commitment"
+            evidence = (sentence.start_char, sentence.end_char)
+            for actor in actors:
+                found.append(RawRelation(kind, actor, framework, *evidence, attributes))
+                if made_in is not None and not hedged:
+                    # Committing in a text is taking it on as one's own.
+                    found.append(
+                        RawRelation(
+                            "citation", actor, made_in, *evidence, (("citation_type", "adopts"),)
+                        )
+                    )
+        return found
+
+    def parenthetical(self, sentence: Span) -> list[tuple[int, int, tuple[Candidate, ...]]]:
+        """Clauses attributed by a closing parenthesis: "... sufficed (Ethiopia), called ...".
+
+        A parenthesis that holds only actor names and ends a clause attributes the text since
+        the previous such parenthesis; one right after an entity name is an apposition.
+        """
+        segments = []
+        segment_start = sentence.start_char
+        for match in _PARENTHESIS.finditer(self.text, sentence.start_char, sentence.end_char):
+            inside = self.index.within(match.start(1), match.end(1))
+            actors = [c for c in inside if c.type in _SPEAKER_TYPES]
+            if not actors or len(actors) < len(inside):
+                continue
+            rest = self.text[match.start(1) : match.end(1)]
+            for actor in reversed(actors):
+                rest = rest[: actor.start - match.start(1)] + rest[actor.end - match.start(1) :]
+            if not _LIST_GLUE.match(rest):
+                continue
+            before_end = match.start()
+            while before_end > sentence.start_char and self.text[before_end - 1].isspace():
+                before_end -= 1
+            preceding = self.index.covering(before_end - 1, before_end)
+            if preceding is not None and preceding.type != "framework":
+                continue  # "Ola Henrikson (Sweden)", "International Organization (IOM)"
+            word = re.search(r"(\w+)\W*$", self.text[segment_start:before_end])
+            if word and word.group(1).lower().rstrip("s") in self.cues.anonymous_nouns:
+                continue  # "Several speakers (Ethiopia, Denmark ...)" names the subject
+            after = self.text[match.end() : match.end() + 1]
+            if after and after not in ".,;:" and match.end() < sentence.end_char - 1:
+                continue
+            segments.append((segment_start, match.start(), _unique(actors)))
+            segment_start = match.end()
+        return segments
+
+
+def _head_words(name: str) -> set[str]:
+    """The words a definite description of an organization may use: the word before its first
+    preposition and its last word ("United Nations Network on Migration": network, migration).
+
+    >>> sorted(_head_words("African Development Bank"))
+    ['bank']
+    >>> sorted(_head_words("United Nations Network on Migration"))
+    ['migration', 'network']
+    """
+    words = re.findall(r"[A-Za-z]+", name)
+    heads = {words[-1].lower()} if words else set()
+    for before, word in itertools.pairwise(words):
+        if word in {"of", "on", "for", "to", "in"}:
+            heads.add(before.lower())
+            break
+    return heads
+
+
+def _char_range(token: Token) -> tuple[int, int]:
+    """The characters of a token's subtree."""
+    last = token.right_edge
+    return token.left_edge.idx, last.idx + len(last)
 
 
 def _previous_speaker(sentences: list[Span], position: int, index: _Index) -> Candidate | None:
@@ -325,53 +1396,44 @@ def _previous_speaker(sentences: list[Span], position: int, index: _Index) -> Ca
     return None
 
 
-_FIRST_PERSON = frozenset({"i", "we", "my", "our"})
-_SIGNATURE_REACH = 6000
-
-
-def _signature_blocks(text: str, index: _Index) -> list[Candidate]:
-    """People who sign a letter: a name alone on its line, followed by a title line."""
+def _signature_blocks(text: str, index: _Index, closings: tuple[str, ...]) -> list[Candidate]:
+    """People who sign a letter: a name alone on its line after a closing or before a title."""
     titles = _title_words()
+    lowered = text.lower()
     found = []
     for person in index.items:
         if person.type != "person":
             continue
         line_start = text.rfind("\n", 0, person.start) + 1
         line_end = text.find("\n", person.end)
-        if line_end < 0 or text[line_start : person.start].strip(" '\"‘’“”"):
+        if line_end < 0:
+            line_end = len(text)
+        if text[line_start : person.start].strip(" '\"‘’“”"):
             continue
         if text[person.end : line_end].strip(" ,.'\"’”"):
             continue
         next_word = re.match(r"\s*([\w-]+)", text[line_end + 1 : line_end + 60])
-        if next_word and next_word.group(1) in titles:
+        after_closing = any(
+            closing in lowered[max(0, person.start - _CLOSING_REACH) : person.start]
+            for closing in closings
+        )
+        if after_closing or (next_word and next_word.group(1) in titles):
             found.append(person)
     return found
 
 
-def _signatory(signatures: list[Candidate], position: int) -> Candidate | None:
-    """The signatory of the letter a first-person sentence belongs to (the next signature)."""
-    for person in signatures:
+def _signatories(signatures: list[Candidate], position: int) -> tuple[Candidate, ...]:
+    """Who signs the letter a first-person sentence belongs to (the next signature block)."""
+    for number, person in enumerate(signatures):
         if position < person.start <= position + _SIGNATURE_REACH:
-            return person
-    return None
-
-
-def _citation_cue(
-    sentence: Span, lemma_cues: dict[str, str], phrase_cues: list[tuple[str, str]]
-) -> tuple[str | None, int]:
-    """The citation type a sentence's verbs or phrases signal, and where the cue starts."""
-    cue_type = None
-    cue_start = sentence.end_char
-    for token in sentence:
-        if token.pos_ in {"VERB", "AUX"} and token.lemma_ in lemma_cues:
-            cue_type, cue_start = lemma_cues[token.lemma_], token.idx
-            break
-    lowered = sentence.text.lower()
-    for phrase, phrase_type in phrase_cues:
-        found = lowered.find(phrase)
-        if found >= 0 and (cue_type is None or phrase_type != "cites"):
-            return phrase_type, min(cue_start, sentence.start_char + found)
-    return cue_type, cue_start
+            block = [person]
+            for other in signatures[number + 1 :]:
+                if other.start - block[-1].end > _COSIGNER_GAP:
+                    break
+                if all(other.name != p.name for p in block):
+                    block.append(other)
+            return tuple(block)
+    return ()
 
 
 _LIST_HOLDERS = re.compile(
@@ -393,127 +1455,113 @@ def _bracketed_actors(sentence: Span, index: _Index, text: str) -> list[Candidat
     return found
 
 
-def _citations_and_commitments(doc: Doc, index: _Index) -> list[RawRelation]:
-    lemma_cues, phrase_cues, commit_verbs, commit_nouns, hedges = _cues()
+def _pair_key(actor: Candidate, framework: Candidate) -> tuple[str, str, str]:
+    return actor.type, actor.name, framework.name
+
+
+def _starts_paragraph(text: str, previous: Span, sentence: Span) -> bool:
+    return "\n" in text[previous.end_char - 1 : sentence.start_char + 1]
+
+
+def _is_list_item(text: str, sentence: Span, previous: Span) -> bool:
+    """A bullet or numbered item, or the text that follows a lone bullet marker."""
+    if _BULLET.match(sentence.text):
+        return True
+    return bool(re.fullmatch(r"\s*[-•▪*–]\s*", previous.text))
+
+
+def _citations_and_commitments(doc: Doc, index: _Index, nested: _Index) -> list[RawRelation]:
+    cues = _cues()
+    attributor = _Attributor(doc, index, nested, cues)
     relations: list[RawRelation] = []
     text = doc.text
     sentences = list(doc.sents)
-    speaker: tuple[Candidate, int] | None = None  # last subject actor and its sentence number
-    signatures = _signature_blocks(text, index)
+    speaker: tuple[Candidate, ...] = ()  # who the current paragraph reports
+    list_open = False  # the speaker's sentence ended with ":" and list items follow
+    # Persons named as speakers, by sentence number; None where a singular unnamed title holder
+    # ("The Deputy Secretary-General advocated ...") took the floor, so that a following "she"
+    # is not given to an earlier speaker.
+    people: list[tuple[int, Candidate | None]] = []
+    signatures = _signature_blocks(text, index, cues.closings)
     for position, sentence in enumerate(sentences):
-        entities = index.within(sentence.start_char, sentence.end_char)
+        previous = sentences[position - 1] if position else None
         if (
-            position
-            and "\n" in text[sentences[position - 1].end_char - 1 : sentence.start_char + 1]
+            previous is not None
+            and _starts_paragraph(text, previous, sentence)
+            and not (list_open and _is_list_item(text, sentence, previous))
         ):
-            speaker = None  # attribution does not cross a paragraph
+            speaker = ()  # attribution does not cross a paragraph
+            list_open = False
+        entities = index.within(sentence.start_char, sentence.end_char)
+        attributor.context_start = sentences[max(0, position - _CONTEXT_SENTENCES)].start_char
+        subject, reporting = attributor.clause(sentence)
+        latest = next(((n, p) for n, p in reversed(people) if position - n <= _PRONOUN_REACH), None)
+        recent = latest[1] if latest else None
+        speakers: tuple[Candidate, ...]
+        if subject.kind == "named" and (
+            reporting or subject.delegated or any(a.type == "person" for a in subject.actors)
+        ):
+            speakers = speaker = subject.actors
+        elif subject.kind == "pronoun":
+            if not speaker:
+                fallback = recent if latest else _previous_speaker(sentences, position, index)
+                speaker = (fallback,) if fallback is not None else ()
+            speakers = speaker
+        elif subject.kind == "first_person" or (
+            subject.kind == "none"
+            and any(
+                t.lower_ in _FIRST_PERSON_WORDS and t.dep_ in {"nsubj", "nsubjpass", "poss"}
+                for t in sentence
+            )
+        ):
+            speakers = _signatories(signatures, sentence.start_char) or speaker
+        elif subject.kind == "anonymous":
+            speakers = speaker = ()
+        elif subject.kind == "framework" and reporting:
+            speakers = ()  # "As the New York Declaration underscores, ...": the report's voice
+        elif subject.kind == "named" and any(_same(a, s) for a in subject.actors for s in speaker):
+            # "WHO ... welcomes X. WHO is setting up a unit and will present a plan": what the
+            # speaker is said to do is an act (see ``acts``), not something it said.
+            speakers = ()
+        else:
+            speakers = speaker
+        listed = _bracketed_actors(sentence, index, text)
+        if listed:
+            speakers = speaker = tuple(listed)
+        for actor in speakers:
+            if actor.type == "person":
+                people.append((position, actor))
+        head = attributor.subject_token
+        if subject.kind == "anonymous" and head is not None and head.tag_ in {"NN", "NNP"}:
+            people.append((position, None))
+        if sentence.text.rstrip().endswith(":") and speaker:
+            list_open = True
+        frameworks = [c for c in entities if c.type == "framework"]
+        # A commitment may name its actor by description only ("the Government's commitment").
+        relations += attributor.commitments(sentence, frameworks, recent)
         if not entities:
             continue
-        frameworks = [c for c in entities if c.type == "framework"]
-        cue_type, cue_start = _citation_cue(sentence, lemma_cues, phrase_cues)
-        actors = _bracketed_actors(sentence, index, text)
-        if not actors:
-            actor = _sentence_actor(sentence, index, cue_start, text)
-            if actor is None and sentence[0].lower_ in _PRONOUNS:
-                actor = _previous_speaker(sentences, position, index)
-            if actor is None and any(
-                t.lower_ in _FIRST_PERSON and t.dep_ in {"nsubj", "nsubjpass", "poss"}
-                for t in sentence
-            ):
-                actor = _signatory(signatures, sentence.start_char)
-                cue_type = cue_type or ("cites" if actor else None)
-            if actor is None and speaker is not None and position - speaker[1] <= 2:
-                # Reported speech continues the last named speaker of the paragraph.
-                actor = speaker[0]
-                cue_type = cue_type or "cites"
-            elif actor is not None and actor.type in {"person", "state"}:
-                cue_type = cue_type or "cites"  # a speaker's own sentence refers to what it names
-            actors = [actor] if actor is not None else []
-        if actors and actors[0].type in {"person", "state"}:
-            speaker = (actors[0], position)
         evidence = (sentence.start_char, sentence.end_char)
-        if frameworks and cue_type:
+        found: dict[tuple[str, str, str], tuple[Candidate, Candidate, str]] = {}
+        segments = attributor.parenthetical(sentence)
+        seen_names: set[str] = set()
+        for framework in frameworks:
+            if framework.name in seen_names:
+                continue
+            seen_names.add(framework.name)
+            owners = next((a for s, e, a in segments if s <= framework.start < e), None)
+            in_title = attributor.in_subject_title(framework)
+            actors = owners if owners is not None else () if in_title else speakers
             for actor in actors:
-                seen: set[str] = set()
-                for framework in frameworks:
-                    if framework.name in seen:
-                        continue
-                    seen.add(framework.name)
-                    relations.append(
-                        RawRelation(
-                            "citation", actor, framework, *evidence, (("citation_type", cue_type),)
-                        )
-                    )
-        relations += _commitments(
-            sentence,
-            index,
-            commit_verbs,
-            commit_nouns,
-            hedges,
-            frameworks,
-            sentences[max(0, position - 3) : position],
-            text,
-        )
-    return relations
-
-
-def _commitments(
-    sentence: Span,
-    index: _Index,
-    verbs: dict[str, str],
-    nouns: dict[str, str],
-    hedges: frozenset[str],
-    frameworks: list[Candidate],
-    earlier: list[Span],
-    text: str,
-) -> list[RawRelation]:
-    found = []
-    for token in sentence:
-        modality = None
-        predicate = token
-        if token.pos_ == "VERB" and token.lemma_ in verbs:
-            modality = verbs[token.lemma_]
-        elif (
-            token.pos_ == "NOUN"
-            and token.lemma_ in nouns
-            and token.head.lemma_ in {"make", "reaffirm", "renew", "announce", "give"}
-        ):
-            modality = nouns[token.lemma_]
-            predicate = token.head
-        if modality is None:
-            continue
-        subject = next((c for c in predicate.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-        if subject is None and predicate.dep_ in {"xcomp", "conj", "advcl"}:
-            subject = next((c for c in predicate.head.children if c.dep_ == "nsubj"), None)
-        actor = None
-        if subject is not None:
-            span = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
-            actor = next((c for c in index.within(*span) if c.type in _ACTOR_TYPES), None)
-            if actor is None and subject.lower_ in _PRONOUNS:
-                actor = _previous_speaker(earlier, len(earlier), index)
-        if actor is None:
-            continue
-        hedged = any(
-            t.lower_ in hedges or t.lemma_ in hedges
-            for t in sentence
-            if t.i < token.i and t.i >= predicate.i - 4
-        ) or any(c.lower_ in hedges for c in predicate.children if c.dep_ == "aux")
-        obj_start = token.idx + len(token)
-        obj_end = sentence.end_char
-        obj = re.sub(r"\s+", " ", text[obj_start:obj_end]).strip(" ,;:.")
-        if not obj:
-            continue
-        framework = next((f for f in frameworks if f.start >= token.idx), None)
-        attributes: list[tuple[str, str]] = [("modality", modality), ("object", obj[:300])]
-        found.append(
-            RawRelation(
-                "proposal" if hedged else "commitment",
-                actor,
-                framework,
-                sentence.start_char,
-                sentence.end_char,
-                tuple(attributes),
+                cue_type = attributor.speaker_type(framework, actors)
+                found.setdefault(_pair_key(actor, framework), (actor, framework, cue_type))
+        for actor, framework, cue_type in attributor.acts(sentence, recent):
+            # An act's own type is more specific than a speaker's reference.
+            found[_pair_key(actor, framework)] = (actor, framework, cue_type)
+        if segments:
+            speaker = ()
+        for actor, framework, cue_type in found.values():
+            relations.append(
+                RawRelation("citation", actor, framework, *evidence, (("citation_type", cue_type),))
             )
-        )
-        break
-    return found
+    return relations

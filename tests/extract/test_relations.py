@@ -1,0 +1,411 @@
+"""Relation rules on short invented texts of the field: who speaks, who acts, who commits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from migkg.extract.entities import Candidate
+from migkg.extract.ingest import read_document
+from migkg.extract.pipeline import Extractor
+from migkg.extract.records import DocRecords
+from migkg.extract.relations import (
+    _closing_parenthesis,
+    _head_words,
+    _looks_like_role,
+    _title_words,
+    _without_accreditation,
+    _without_location,
+)
+
+GCM = "Global Compact for Safe, Orderly and Regular Migration"
+NYD = "New York Declaration for Refugees and Migrants"
+
+
+def _extract(extractor: Extractor, tmp_path: Path, text: str) -> DocRecords:
+    path = tmp_path / "input.txt"
+    path.write_text(text, encoding="utf-8")
+    return extractor.extract(read_document(str(path)))
+
+
+def _pairs(records: DocRecords, relation_type: str) -> set[tuple[str, str | None]]:
+    names = {e.key: e.name for e in records.entities}
+    return {
+        (names[r.subject], names.get(r.object) if r.object else None)
+        for r in records.relations
+        if r.type == relation_type
+    }
+
+
+def _typed(records: DocRecords) -> set[tuple[str, str | None, str | None]]:
+    names = {e.key: e.name for e in records.entities}
+    return {
+        (names[r.subject], names.get(r.object or ""), r.attribute("citation_type"))
+        for r in records.relations
+        if r.type == "citation"
+    }
+
+
+def _actors(records: DocRecords, relation_type: str) -> list[str]:
+    names = {e.key: e.name for e in records.entities}
+    return sorted(names[r.subject] for r in records.relations if r.type == relation_type)
+
+
+# ---------------------------------------------------------------------------- citations
+
+
+def test_report_voice_continues_the_speaker_of_the_paragraph(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Amina Diallo (Senegal) opened the discussion on regional cooperation. Regional "
+        "consultative processes remain essential. The Global Compact for Safe, Orderly and "
+        "Regular Migration should build on them.\n"
+        "The Sendai Framework for Disaster Risk Reduction was also mentioned.\n",
+    )
+    citations = _pairs(records, "citation")
+    assert ("Amina Diallo", GCM) in citations
+    # A new paragraph without a named speaker is the report's own voice.
+    assert not any("Sendai" in (framework or "") for _, framework in citations)
+
+
+def test_anonymous_speakers_end_the_attribution(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Amina Diallo (Senegal) described national data systems. Several participants referred "
+        "to the Sendai Framework for Disaster Risk Reduction as a useful model.\n",
+    )
+    assert not any("Sendai" in (f or "") for _, f in _pairs(records, "citation"))
+
+
+def test_the_representative_of_a_state_speaks_for_it(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "The representative of Chile said that the New York Declaration was a good model.\n",
+    )
+    assert ("Chile", NYD) in _pairs(records, "citation")
+
+
+def test_a_closing_parenthesis_attributes_its_clause(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Other delegations stated that existing norms sufficed (Peru), and expected practical "
+        "ideas from the Global Compact for Safe, Orderly and Regular Migration (Norway).\n",
+    )
+    citations = _pairs(records, "citation")
+    assert ("Norway", GCM) in citations
+    assert ("Peru", GCM) not in citations
+
+
+def test_a_framework_that_speaks_is_the_report_voice(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Ana Pérez (Chile) said that migrants are not inherently vulnerable. As the New York "
+        "Declaration underscores, their situations differ.\n",
+    )
+    assert ("Ana Pérez", NYD) not in _pairs(records, "citation")
+
+
+def test_he_and_she_reach_back_over_a_list(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Ana Pérez (Chile) set out three priorities, including:\n"
+        "- better data;\n"
+        "- predictable funding;\n"
+        "- fair recruitment.\n"
+        "States would need to decide on the format. In that regard, she referenced the Paris "
+        "Agreement.\n",
+    )
+    assert any(
+        person == "Ana Pérez" and "Paris Agreement" in (framework or "")
+        for person, framework in _pairs(records, "citation")
+    )
+
+
+def test_a_framework_in_the_speakers_title_is_not_cited(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Jana Novak, co-facilitator of the Global Compact for Safe, Orderly and Regular "
+        "Migration, described cooperation between cities.\n",
+    )
+    assert ("Jana Novak", GCM) not in _pairs(records, "citation")
+
+
+def test_the_addressees_of_a_proposal_do_not_speak(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Member States could consider incorporating the following commitments into the Global "
+        "Compact for Safe, Orderly and Regular Migration:\n"
+        "- Reaffirm the New York Declaration for Refugees and Migrants.\n",
+    )
+    assert not _pairs(records, "citation")
+
+
+def test_passive_agent_and_possessor_perform_the_act(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "The Migration Governance Framework, endorsed by the Member States of the International "
+        "Organization for Migration, guides national policy.\n"
+        "The report recalls the General Assembly's adoption of the 2030 Agenda for Sustainable "
+        "Development and the Paris Agreement.\n",
+    )
+    typed = _typed(records)
+    assert any(
+        actor == "International Organization for Migration"
+        and "Migration Governance Framework" in (framework or "")
+        and kind == "endorses"
+        for actor, framework, kind in typed
+    )
+    adopted = {framework for actor, framework, kind in typed if kind == "adopts"}
+    assert any("2030 Agenda" in (f or "") for f in adopted)
+    # Only the object of "adoption of" is adopted, not the next item of the list.
+    assert not any("Paris" in (f or "") for f in adopted)
+
+
+def test_a_future_adoption_is_not_an_adoption(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Member States will adopt the Global Compact for Safe, Orderly and Regular Migration "
+        "in December.\n",
+    )
+    assert not any(kind == "adopts" for _, _, kind in _typed(records))
+
+
+def test_co_signed_letter_is_cited_by_every_signatory(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Excellency,\n"
+        "We are pleased to invite you to an informal dialogue on the Global Compact for Safe, "
+        "Orderly and Regular Migration.\n"
+        "Please accept, Excellency, the assurances of our highest consideration.\n\n"
+        # signature blocks as the PDF export writes them, with hard line breaks ("  \n")
+        "Ana Lopez  \n"
+        "Ambassador and Permanent Representative of  \n"
+        "Chile to the United Nations\n\n"
+        "Jan Berg  \n"
+        "Ambassador and Permanent Representative of  \n"
+        "Norway to the United Nations\n",
+    )
+    citations = _pairs(records, "citation")
+    assert ("Ana Lopez", GCM) in citations
+    assert ("Jan Berg", GCM) in citations
+
+
+# ---------------------------------------------------------------------------- affiliations
+
+
+def test_role_words_outside_the_title_list_still_make_a_role(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Liza Chan, Acting Senior Director for Policy, International Organization for Migration, "
+        "opened the meeting.\n",
+    )
+    assert ("Liza Chan", "International Organization for Migration") in _pairs(
+        records, "affiliation"
+    )
+
+
+def test_a_representative_is_not_affiliated_to_the_host_body(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Sabir Ali, Deputy Permanent Representative of Pakistan to the United Nations, noted "
+        "the progress made.\n",
+    )
+    pairs = _pairs(records, "affiliation")
+    assert ("Sabir Ali", "Pakistan") in pairs
+    assert ("Sabir Ali", "United Nations") not in pairs
+
+
+def test_nested_parentheses_and_of_phrases(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Ravi Rao (Senior Adviser, International Organization for Migration (IOM)) spoke first. "
+        "Chidi Okafor spoke next. Later, Mr Okafor of the International Labour Organization "
+        "noted the role of employers.\n",
+    )
+    pairs = _pairs(records, "affiliation")
+    assert ("Ravi Rao", "International Organization for Migration") in pairs
+    assert ("Chidi Okafor", "International Labour Organization") in pairs
+
+
+def test_a_role_held_as_chair(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Luis Mora, Vice Minister of Foreign Affairs of Panama, described his experience as "
+        "Chairperson of the Regional Conference on Migration.\n",
+    )
+    assert any(
+        person == "Luis Mora" and "Regional Conference on Migration" in (org or "")
+        for person, org in _pairs(records, "affiliation")
+    )
+
+
+def _candidate(
+    start: int, end: int, kind: str, name: str, org_kind: str | None = None
+) -> Candidate:
+    return Candidate(start, end, kind, name, "pattern", kind=org_kind)
+
+
+def test_accreditation_and_location_filters() -> None:
+    text = "Sabir Ali, Permanent Representative of Pakistan to the United Nations"
+    person = _candidate(0, 9, "person", "Sabir Ali")
+    pakistan = _candidate(text.index("Pakistan"), text.index("Pakistan") + 8, "state", "Pakistan")
+    un_start = text.index("United Nations")
+    un = _candidate(un_start, un_start + 14, "organization", "United Nations")
+    assert _without_accreditation(text, person, [pakistan, un]) == [pakistan]
+    ngo = _candidate(0, 5, "organization", "HIRDA", "civil_society")
+    netherlands = _candidate(7, 18, "state", "Netherlands")
+    assert _without_location([ngo, netherlands]) == [ngo]
+    ministry = _candidate(0, 5, "organization", "Ministry of Health", "government_body")
+    assert _without_location([ministry, netherlands]) == [ministry, netherlands]
+
+
+def test_role_shape_and_parentheses() -> None:
+    titles = _title_words()
+    assert _looks_like_role("Managing Director, ", titles)
+    assert _looks_like_role("Attorney at Law, ", titles)
+    assert _looks_like_role("head of ", titles)
+    assert not _looks_like_role("All Permanent Representatives and Observers to the ", titles)
+    assert not _looks_like_role("who met with colleagues from ", titles)
+    assert _closing_parenthesis("(Director, Forum (Asia) Centre) said") == 30
+    assert _head_words("African Development Bank") == {"bank"}
+
+
+# ---------------------------------------------------------------------------- commitments
+
+
+def test_an_organization_that_will_act_commits(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Ms Fore announced that UNICEF will soon launch a new strategy for young migrants.\n",
+    )
+    commitments = [r for r in records.relations if r.type == "commitment"]
+    assert _actors(records, "commitment") == ["United Nations Children's Fund"]
+    assert commitments[0].attribute("modality") == "will"
+    assert (commitments[0].attribute("object") or "").startswith("soon launch")
+
+
+def test_predictions_and_programme_notes_are_not_commitments(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "The largest voting bloc will be young voters. There will be a small core group of "
+        "agencies. The International Organization for Migration will hold its second workshop "
+        "in Geneva. This session will discuss data.\n",
+    )
+    assert not _actors(records, "commitment")
+
+
+def test_definite_descriptions_and_pronouns_name_the_committer(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "The crisis prompted the Government of Peru to act quickly. This is in line with the "
+        "Government's commitment to protect refugees.\n"
+        "Cooperation between the World Health Organization and the International Organization "
+        "for Migration has grown. They will launch joint assessments of migrant health.\n",
+    )
+    actors = _actors(records, "commitment")
+    assert "Peru" in actors
+    assert "World Health Organization" in actors
+    assert "International Organization for Migration" in actors
+
+
+def test_a_commitment_made_in_a_framework_adopts_it(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "In the New York Declaration for Refugees and Migrants, Member States made a commitment "
+        "to protect the safety and dignity of all migrants.\n",
+    )
+    assert _actors(records, "commitment") == ["Member States"]
+    assert ("Member States", NYD, "adopts") in _typed(records)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Member States could commit to ending the detention of children.\n",
+        "The International Organization for Migration should commit to more data sharing.\n",
+    ],
+)
+def test_hedged_commitments_are_proposals(
+    extractor: Extractor, tmp_path: Path, sentence: str
+) -> None:
+    records = _extract(extractor, tmp_path, sentence)
+    assert not _actors(records, "commitment")
+    assert _actors(records, "proposal")
+
+
+# ---------------------------------------------------------------------------- participation
+
+
+def _participations(records: DocRecords) -> set[tuple[str, str, str | None]]:
+    names = {e.key: e.name for e in records.entities}
+    return {
+        (names[r.subject], names[r.object or ""], r.attribute("role"))
+        for r in records.relations
+        if r.type == "participation"
+    }
+
+
+def test_session_title_ends_where_the_description_begins(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "FINAL AGENDA\n10.00 - 11.30\nSession 2: Joint approaches to migration data Member States "
+        "rely on partners for data. Moderator: Ana Lopez, Director, International Organization for "
+        "Migration Speakers: Peter Novak, Minister, Slovenia\n11.30 - 12.00\nBreak\n",
+    )
+    session = "Session 2: Joint approaches to migration data"
+    found = _participations(records)
+    assert ("Ana Lopez", session, "moderator") in found
+    assert ("Peter Novak", session, "speaker") in found
+
+
+def test_moderators_listed_by_panel_join_the_agenda_session(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "I wish to inform you that the following moderators have been selected:\n"
+        "- Panel 1: H.E. Mr. Jan Berg, Director General, Ministry of Justice of Norway\n"
+        "ANNEX 1: Agenda\n"
+        "10.15-13.00\tPANEL 1: Cooperation on return and reintegration This panel will examine "
+        "existing mechanisms.\n"
+        "13.00-15.00\tLunch\n",
+    )
+    assert ("Jan Berg", "PANEL 1: Cooperation on return and reintegration", "moderator") in (
+        _participations(records)
+    )
