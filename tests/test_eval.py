@@ -1,4 +1,4 @@
-"""Extraction quality on the hand-annotated dev set must not fall below what was reached."""
+"""Extraction quality on the hand-annotated gold sets must not fall below what was reached."""
 
 from __future__ import annotations
 
@@ -32,6 +32,16 @@ FLOORS = {
         # three gold commitments: the margin is one of them
         "commitment": 0.79,
         "participation": 0.4,
+    },
+    # Annotated blind (without running the extractor) and never used for tuning: it stands
+    # for unseen text. Fix classes of errors it reveals on the dev set, never its rows.
+    "fresh": {
+        "person": 0.96,
+        "organization": 0.91,
+        "state": 0.98,
+        "framework": 0.9,
+        "affiliation": 0.87,
+        "citation": 0.27,
     },
 }
 
