@@ -13,8 +13,8 @@ GOLD = Path(__file__).parent / "gold"
 # The F1 reached when this floor was last raised, minus a small margin for noise.
 FLOORS = {
     "dev": {
-        "person": 0.98,
-        "organization": 0.96,
+        "person": 0.99,
+        "organization": 0.97,
         "state": 0.99,
         "framework": 0.94,
         "affiliation": 0.95,
@@ -24,7 +24,7 @@ FLOORS = {
     },
     "heldout": {
         "person": 0.99,
-        "organization": 0.94,
+        "organization": 0.96,
         "state": 0.99,
         "framework": 0.97,
         "affiliation": 0.9,

@@ -336,3 +336,136 @@ def test_an_office_named_with_its_seat(extractor: Extractor, tmp_path: Path) -> 
     assert "Office of the United Nations High Commissioner for Refugees" in _names(
         records, "organization"
     )
+
+
+# ---------------------------------------------------------------------- span ends
+
+
+def test_a_month_ends_a_framework_name(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Ministers adopted the Abuja Declaration on Labour Migration in December 2019. "
+        "In September 2020 Lomé Charter on Seasonal Work was signed.",
+    )
+    names = _names(records, "framework")
+    assert "Abuja Declaration on Labour Migration" in names
+    assert "Lomé Charter on Seasonal Work" in names
+
+
+def test_an_actor_after_a_comma_is_not_part_of_a_framework_name(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Under the Kampala Declaration on Labour Mobility and Skills, Member States and "
+        "Observers agreed to share data.",
+    )
+    assert "Kampala Declaration on Labour Mobility and Skills" in _names(records, "framework")
+
+
+def test_a_timeline_cell_splits_at_the_adopting_body_and_the_next_item(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "2016\tLaunch of the Lagos Platform Adoption of the Accra Agenda for Labour Mobility by "
+        "the African Union Commission Adoption of the Nairobi Framework on Return by the IGAD "
+        "Council Launch of the Dakar Process\n",
+    )
+    names = _names(records, "framework")
+    assert {"Accra Agenda for Labour Mobility", "Nairobi Framework on Return"} <= names
+    assert all(len(name.split()) <= 6 for name in names)
+
+
+def test_by_land_stays_in_a_name_without_a_body(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor, tmp_path, "The Kigali Protocol on Smuggling of Persons by Sea was cited."
+    )
+    assert "Kigali Protocol on Smuggling of Persons by Sea" in _names(records, "framework")
+
+
+def test_two_instruments_side_by_side_stay_apart(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Instruments: United Nations Convention against Transnational Organized Crime Kigali "
+        "Agreement on Climate Mobility\n",
+    )
+    surfaces = _surfaces(records, "framework")
+    assert "Kigali Agreement on Climate Mobility" in surfaces
+    assert not any("Crime Kigali" in s for s in surfaces)
+
+
+# ---------------------------------------------------------------------- not people
+
+
+def test_diplomatic_title_words_are_not_people(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Speakers: Karin Holm, Ambassador Extraordinary and Plenipotentiary, Permanent "
+        "Representative of Norway to the United Nations Office at Geneva\n"
+        "Moderator: Ambassador Extraordinary and Plenipotentiary of Chile\n",
+    )
+    assert _names(records, "person") == {"Karin Holm"}
+
+
+def test_ordinary_words_glued_to_a_name_are_trimmed(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Chair: Rahma Soliman Both co-chairs thanked the delegations.\n"
+        "Moderator: Amara Okafor Participants agreed that participants need data.\n"
+        "Moderator: Laura Young spoke about young migrants.\n",
+    )
+    assert _names(records, "person") == {"Rahma Soliman", "Amara Okafor", "Laura Young"}
+
+
+def test_groups_nationals_and_contact_lines_are_not_people(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Armed groups such as Jund Kafir displaced many people. The Minister for "
+        "Maghreb Affairs and Expatriate Mauritaniens spoke.\n"
+        "17 route des Morillons, 1211 Geneva 19, Switzerland Tel.: +41 22 717 91 11\n",
+    )
+    assert not _names(records, "person")
+    assert "Jund Kafir" in _names(records, "organization")
+
+
+# ---------------------------------------------------------------------- posts and companies
+
+
+def test_a_special_mandate_is_a_post_and_its_office_a_body(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Remarks by the Special Representative for International Migration opened the session. "
+        "The Office of the Special Representative for International Migration supported it. "
+        "The UN Special Rapporteur on the Human Rights of Migrants visited Chad.",
+    )
+    surfaces = _surfaces(records, "organization")
+    assert "Office of the Special Representative for International Migration" in surfaces
+    assert "Special Representative for International Migration" not in surfaces
+    assert not any(s.startswith(("Special Rapporteur", "UN Special")) for s in surfaces)
+
+
+def test_a_company_in_the_affiliation_slot(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Mirela Petrescu, Director, Immigration Services, Kestrel & Moss, spoke next. "
+        "Jonas Berg, Head of Policy, Accenture. "
+        "Ines Roth (Director, Tax Services, Veldmark Zorn) spoke. "
+        "Lena Dahl, Director, Legal Affairs, Geneva, closed the meeting.",
+    )
+    names = _names(records, "organization")
+    assert {"Kestrel & Moss", "Accenture", "Veldmark Zorn"} <= names
+    assert "Geneva" not in names

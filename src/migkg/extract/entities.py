@@ -19,6 +19,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -131,6 +132,7 @@ def _word_lists() -> dict[str, frozenset[str]]:
             "boundary_words",
             "framework_classes",
             "weak_org_heads",
+            "months",
         )
     }
 
@@ -324,6 +326,18 @@ class EntityRecognizer:
         for c in known:
             covered[c.start : c.end] = b"\x01" * (c.end - c.start)
         body_ends = {c.end for c in known if c.type == "organization"}
+        # Two names set side by side in a run-together table ("... Organized Crime Paris
+        # Agreement ..."): a known instrument's end closes a name, a known name's start opens one.
+        instrument_ends = {
+            c.end: c.start
+            for c in known
+            if c.type == "framework" and " " in doc.text[c.start : c.end]
+        }
+        known_starts = {c.start: c for c in known if c.type != "state"}
+        actor_starts = {
+            c.start for c in known if c.type in {"collective", "organization", "person"}
+        }
+        months = self.words["months"]
         found = []
         for token in doc:
             kind = self.framework_heads.get(token.text)
@@ -333,6 +347,10 @@ class EntityRecognizer:
             roles = self.words["title_words"] - self.words["body_modifiers"]
             while start > token.sent.start:
                 previous = doc[start - 1]
+                if previous.text in months or previous.idx + len(previous) in instrument_ends:
+                    break
+                if previous.like_num and start - 2 >= 0 and doc[start - 2].text in months:
+                    break  # "September 2016 New York Declaration": a date, then the name
                 if (
                     (
                         _NAME_CHARS.match(previous.text)
@@ -359,17 +377,44 @@ class EntityRecognizer:
                     break
             while start < token.i and doc[start].lower_ in _CONNECTORS:
                 start += 1
+            # Where the name would start without the instrument before it, for the role test.
+            outer = start
+            before = doc[start - 1] if start > 0 else None
+            if before is not None and before.idx + len(before) in instrument_ends:
+                while outer > 0 and doc[outer - 1].idx >= instrument_ends[before.idx + len(before)]:
+                    outer -= 1
             end = token.i + 1
             if end < len(doc) and doc[end].lower_ in _COMPLEMENT_STARTS:
                 probe = end + 1
                 last_capital = None
                 while probe < min(len(doc), token.sent.end):
                     word = doc[probe]
+                    if word.text in months or word.text in self.words["boundary_words"]:
+                        break  # "... Migration in December", "... Development Adoption of ..."
+                    if self._adopting_body(doc, probe, known_starts):
+                        break  # "... Development by the UN General Assembly": who adopted it
+                    known_name = known_starts.get(word.idx)
+                    if (
+                        known_name is not None
+                        and known_name.type == "framework"
+                        and doc[probe - 1].lower_ == "and"
+                    ):
+                        break  # "... for Migration and Global Compact on Refugees": a second one
+                    if (
+                        doc[probe - 1].lower_ not in _CONNECTORS
+                        and _NAME_CHARS.match(word.text)
+                        and (
+                            (known_name is not None and known_name.type == "framework")
+                            or doc[probe - 1].idx + len(doc[probe - 1]) in instrument_ends
+                        )
+                    ):
+                        break  # "... Members of their Families Nansen Initiative": the next name
                     if _NAME_CHARS.match(word.text) and not word.is_sent_start:
                         last_capital = probe
                     elif word.text == ",":
                         # "on Safe, Orderly and Regular Migration", but not ", General Assembly"
-                        chain_end = self._portfolio_chain(doc, probe, states, set())
+                        # nor ", Member States have committed ...": an actor after the name
+                        chain_end = self._portfolio_chain(doc, probe, states, actor_starts)
                         if chain_end is None:
                             break
                         last_capital = chain_end - 1
@@ -391,6 +436,7 @@ class EntityRecognizer:
                 continue  # "an initiative", "the Global Compact initiative", "IOM UNDP programme"
             if kind == "initiative" and (
                 self._in_role_chain(doc, start)
+                or self._in_role_chain(doc, outer)
                 or (
                     end < len(doc)
                     and _NAME_CHARS.match(doc[end].text)
@@ -407,6 +453,15 @@ class EntityRecognizer:
                 )
             )
         return found
+
+    def _adopting_body(self, doc: Doc, index: int, known_starts: dict[int, Candidate]) -> bool:
+        """Whether "by (the) <known body>" starts at ``index``: the actor that adopted or
+        launched an instrument, never part of its name ("Smuggling of Migrants by Land" is)."""
+        if doc[index].lower_ != "by":
+            return False
+        k = index + 1 + (index + 1 < len(doc) and doc[index + 1].lower_ == "the")
+        body = known_starts.get(doc[k].idx) if k < len(doc) else None
+        return body is not None and body.type in {"organization", "collective"}
 
     def _organization_form_candidates(self, text: str) -> list[Candidate]:
         """Government bodies written in a fixed form, in any case and across line breaks.
@@ -535,6 +590,88 @@ class EntityRecognizer:
                 [s for s in states.values() if span.start_char <= s.start < s.end <= span.end_char]
             )
             found.append(candidate)
+        return found
+
+    def _affiliation_slot_candidates(
+        self, doc: Doc, known: list[Candidate], people: list[Candidate]
+    ) -> list[Candidate]:
+        """An organization named in the last slot of "Name, Title, [Unit,] Org" or "Name (Title,
+        [Unit,] Org)": a company or body whose name has no head word ("..., Director,
+        Immigration Services, Acme, said").
+
+        The slot must close the line or the clause (a comma and a lower-case word, a full stop,
+        a bracket), and be none of a known name, a state, a place or a title.
+        """
+        token_starts = [token.idx for token in doc]
+        occupied = bytearray(len(doc.text) + 1)
+        for c in known:
+            occupied[c.start : c.end] = b"\x01" * (c.end - c.start)
+        places = {
+            k
+            for ent in doc.ents
+            if ent.label_ in {"GPE", "LOC", "NORP", "DATE", "FAC"}
+            for k in range(ent.start, ent.end)
+        }
+        titles = self.words["title_words"] | self.words["honorifics"]
+        found = []
+        for person in people:
+            k = bisect_left(token_starts, person.end)
+            segments: list[tuple[int, int]] = []
+            opener = doc[k].text if k < len(doc) else ""
+            while (
+                k + 1 < len(doc)
+                and (doc[k].text == "," or (doc[k].text == "(" and not segments))
+                and doc[k + 1].text[:1].isupper()
+                and len(segments) < 4
+            ):
+                start = k = k + 1
+                while k < len(doc) and doc[k].text not in {",", ";", ")", "(", "."}:
+                    if doc[k].is_space or "\n" in doc[k].whitespace_:
+                        k += 1
+                        break
+                    k += 1
+                segments.append((start, k))
+                if k < len(doc) and doc[k].text != ",":
+                    break
+            if len(segments) < 2 or doc[segments[0][0]].text not in titles:
+                continue
+            start, end = segments[-1]
+            while end > start and doc[end - 1].is_space:
+                end -= 1
+            after = doc[segments[-1][1]] if segments[-1][1] < len(doc) else None
+            next_word = doc[segments[-1][1] + 1] if segments[-1][1] + 1 < len(doc) else None
+            closes = (
+                after is None
+                or after.text in ({")"} if opener == "(" else {";", ")", "."})
+                or end < segments[-1][1]
+                or (after.text == "," and next_word is not None and next_word.is_lower)
+            )
+            words = doc[start:end]
+            if (
+                not closes
+                or not 1 <= len(words) <= 4
+                or any((not _ORG_WORD.match(t.text) and t.text != "&") or t.is_stop for t in words)
+                or words[-1].text == "&"
+                or any(occupied[t.idx] or t.i in places for t in words)
+                or words[0].text in titles
+                or _is_acronym(words.text)
+                or (after is not None and after.text == "." and not after.whitespace_)
+                or self.gazetteer.lookup(words.text) is not None
+                or self.gazetteer.is_place(words.text)
+                or fold(words.text) in self.words["not_entities"]
+                or all(self._in_lexicon(t.lower_) for t in words)
+            ):
+                continue
+            found.append(
+                Candidate(
+                    words.start_char,
+                    words.end_char,
+                    "organization",
+                    words.text,
+                    "pattern",
+                    kind=organization_kind(words.text),
+                )
+            )
         return found
 
     def _organization_left(
@@ -930,6 +1067,7 @@ class EntityRecognizer:
         for candidate in known:
             covered[candidate.start : candidate.end] = b"\x01" * (candidate.end - candidate.start)
         person_starts = {ent.start for ent in doc.ents if ent.label_ == "PERSON"}
+        person_ends = {ent.end for ent in doc.ents if ent.label_ == "PERSON"}
         places = {
             (ent.start, ent.end)
             for ent in doc.ents
@@ -960,6 +1098,7 @@ class EntityRecognizer:
                 or doc[end - 1].is_stop
             ):
                 end -= 1  # also "Amanda Nero The": the next sentence's first word
+            end = self._without_trailing_words(doc, i, end, common, person_ends)
             # Run-together agenda lists: "... Republic of Senegal Mark Hereward, Director"; the
             # model's own person boundary, when it has one inside the run, is the better start.
             inner = [k for k in range(i + 1, end - 1) if k in person_starts]
@@ -1024,6 +1163,32 @@ class EntityRecognizer:
             i = end
         return found
 
+    def _without_trailing_words(
+        self, doc: Doc, start: int, end: int, common: frozenset[str], ends: set[int]
+    ) -> int:
+        """End of a name without the ordinary words glued to it: "Rahma Soliman Both speakers
+        ...", "Amara Okafor Participants agreed ..." (a run-together line, the next clause).
+
+        A trailing word is cut when it is a stop word, or an ordinary word the document also
+        writes in lower case that opens a lower-case clause and lies outside the model's own
+        person span. Two name words always stay.
+        """
+        while end - start > 2:
+            last = doc[end - 1]
+            following = doc[end] if end < len(doc) else None
+            glued = (last.is_stop and last.text[:1].isupper()) or (
+                end not in ends
+                and last.text.lower() in common
+                and self._in_lexicon(last.text.lower())
+                and following is not None
+                and following.text[:1].islower()
+                and following.is_alpha
+            )
+            if not glued:
+                break
+            end -= 1
+        return end
+
     def _model_candidates(self, doc: Doc, common: frozenset[str]) -> list[Candidate]:
         found = []
         for ent in doc.ents:
@@ -1058,6 +1223,8 @@ class EntityRecognizer:
         A span made only of words the document also writes in lower case is a heading or a
         phrase ("Fast-Track Implementation"); a province or city ("São Paulo") is a place.
         """
+        if any(self._is_demonym_plural(w) for w in text.split()):
+            return False  # "Expatriate Mauritaniens": a group of nationals
         words = [w.lower() for w in re.split(r"[\s\-‐]+", text) if w]
         words = [w for w in words if w not in _PARTICLES]
         if not words or self.gazetteer.is_place(text):
@@ -1069,6 +1236,27 @@ class EntityRecognizer:
         return not (
             all(w in common or self._in_lexicon(w) for w in words)
             and any(w in common for w in words)
+        )
+
+    def _names_bodies(self, word: str) -> bool:
+        """Whether a lower-case plural noun names a kind of body ("groups", "organizations")."""
+        if not word.islower() or not word.endswith("s"):
+            return False
+        singular = word[:-3] + "y" if word.endswith("ies") else word[:-1]
+        return singular.capitalize() in self.words["org_heads"]
+
+    def _is_demonym_plural(self, word: str) -> bool:
+        """ "Mauritanians", "Mauritaniens", "Kenyans": nationals as a group, never a name."""
+        if not word.endswith("s") or not word[:1].isupper():
+            return False
+        stem = word[:-1]
+        if stem in self.gazetteer.demonyms:
+            return True
+        return any(
+            len(stem) >= 6
+            and stem[:4] == adjective[:4]
+            and Levenshtein.distance(stem, adjective) <= 1
+            for adjective in self.gazetteer.demonyms
         )
 
     def _in_lexicon(self, word: str) -> bool:
@@ -1090,12 +1278,29 @@ class EntityRecognizer:
             start += 1  # "As Louise Arbour noted": the sentence's first word is not the name's
         # Run-together lists glue the previous speaker's country to a name: "Argentina Ely Thélot".
         for width in (3, 2, 1):
-            if span.end - (start + width) >= 2 and self.gazetteer.lookup(
-                doc[start : start + width].text
-            ):
+            if start + width < span.end and self.gazetteer.lookup(doc[start : start + width].text):
+                if span.end - (start + width) < 2:
+                    return None  # "Switzerland Tel.: +41 ...": a place and a contact label
                 start += width
                 break
-        span = doc[start : span.end]
+        if (
+            start >= 3
+            and doc[start - 2].lower_ == "such"
+            and doc[start - 1].lower_ == "as"
+            and self._names_bodies(doc[start - 3].text)
+        ):
+            # "extremist groups such as ...": an instance of a kind of body, not a person
+            body = doc[start : span.end]
+            return Candidate(
+                body.start_char,
+                body.end_char,
+                "organization",
+                body.text,
+                "model",
+                kind=organization_kind(body.text),
+            )
+        end = self._without_trailing_words(doc, start, span.end, common, {span.end})
+        span = doc[start:end]
         text = span.text
         if len(text) < 3 or any(ch.isdigit() for ch in text) or "@" in text:
             return None
@@ -1259,6 +1464,7 @@ class EntityRecognizer:
         bodies = self._organization_form_candidates(text) + self._organization_pattern_candidates(
             doc, known + adjectives, people
         )
+        bodies += self._affiliation_slot_candidates(doc, known + bodies + adjectives, people)
         candidates = (
             known
             + people
@@ -1351,6 +1557,24 @@ class EntityRecognizer:
             words = words[1:]  # "Special Rapporteur", but "General Assembly"
         return bool(words) and words[0] in self.words["title_words"] - modifiers
 
+    def _is_post(self, candidate: Candidate, text: str) -> bool:
+        """Whether an organization's surface is a special mandate held by one person: "Special
+        Representative for International Migration", "UN Special Envoy on ...", "SRSG for ...".
+
+        Such a title names the post wherever it stands; the body is the *Office* of the
+        Special Representative, whose surface starts with its own head word.
+        """
+        if not self._is_role_title(candidate, text):
+            return False
+        words = [w for w in text[candidate.start : candidate.end].split() if w not in {"the"}]
+        if len(words) > 1 and words[0] in {"UN", "U.N.", "United"}:
+            words = words[2:] if words[0] == "United" and words[1] == "Nations" else words[1:]
+        titles = self.words["title_words"] - self.words["body_modifiers"]
+        return bool(words) and (
+            (words[0] == "Special" and len(words) > 1 and words[1] in titles)
+            or (_is_acronym(words[0]) and words[0] in titles)
+        )
+
     def _drop_role_titles(
         self, chosen: list[Candidate], candidates: list[Candidate], text: str
     ) -> list[Candidate]:
@@ -1363,6 +1587,9 @@ class EntityRecognizer:
         kept: list[Candidate] = []
         dropped: list[Candidate] = []
         for i, candidate in enumerate(chosen):
+            if self._is_post(candidate, text):
+                dropped.append(candidate)
+                continue
             if self._is_role_title(candidate, text):
                 before = kept[-1] if kept else None
                 after = chosen[i + 1] if i + 1 < len(chosen) else None
