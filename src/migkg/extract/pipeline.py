@@ -78,15 +78,18 @@ def split_for_parsing(text: str, size: int = _CHUNK_CHARS) -> list[str]:
 def pipeline_fingerprint() -> str:
     """A digest of everything extraction output depends on besides the document.
 
-    The pipeline version, the model name and the bytes of every gazetteer and pattern file: a
-    cached extraction is reused only while all of them are unchanged.
+    The pipeline version, the model name, the bytes of every gazetteer and pattern file and the
+    source of the extraction code itself: a cached extraction is reused only while all of them
+    are unchanged (so a changed rule cannot leave stale records behind).
     """
     digest = hashlib.sha256(PIPELINE_VERSION.encode())
     digest.update((os.environ.get("MIGKG_SPACY_MODEL") or DEFAULT_MODEL).encode())
     package = files("migkg.extract")
-    for folder in ("gazetteers", "patterns"):
-        for entry in sorted((package / folder).iterdir(), key=lambda e: e.name):
-            if entry.is_file():
+    folders = [(package, ".py"), (package / "components", ".py")]
+    folders += [(package / "gazetteers", ""), (package / "patterns", "")]
+    for folder, suffix in folders:
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_file() and entry.name.endswith(suffix):
                 digest.update(entry.name.encode())
                 digest.update(entry.read_bytes())
     return digest.hexdigest()[:16]
