@@ -133,6 +133,14 @@ KNOWN_ANSWERS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "most_cited_frameworks": ({}, {"framework_name": "Global Compact for Safe, Orderly"}),
     "panel_members": ({"meeting": "Closing Session"}, {"person_name": "Peter Thomson"}),
     "citation_edges": ({}, {"actor_label": "Member States", "framework": "framework/gcm"}),
+    "co_cited_frameworks": (
+        {},
+        {
+            "framework_name": "Global Compact for Safe, Orderly",
+            "other_name": "New York Declaration",
+        },
+    ),
+    "states_citing": ({"framework": "Global Compact for Migration"}, {"state_name": "Bangladesh"}),
     "affiliation_edges": (
         {},
         {"person_label": "William Lacy Swing", "organization": "organization/iom"},
