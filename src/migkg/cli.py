@@ -347,12 +347,32 @@ def analyze(
         typer.Option("--framework-kind", help="Only frameworks of this kind (repeatable)."),
     ] = None,
     top: Annotated[int, typer.Option(min=1, help="Rows per report table, bars per chart.")] = 20,
+    formats: Annotated[
+        str | None,
+        typer.Option(
+            "--formats",
+            help="Comma-separated outputs among csv, graphml, gexf, png, html, trig, or all. "
+            "Default: all, except graph files of networks above --graph-file-max-edges edges; "
+            "naming graphml or gexf writes them whatever the size.",
+        ),
+    ] = None,
+    graph_file_max_edges: Annotated[
+        int | None,
+        typer.Option(
+            "--graph-file-max-edges",
+            min=0,
+            help="Without --formats, skip GraphML/GEXF of networks with more edges "
+            "(default 250,000).",
+        ),
+    ] = None,
 ) -> None:
     """Network analytics: CSV tables, GraphML/GEXF, pictures, report.html, explorer.html and
     measures.trig (every file written atomically)."""
     from migkg.graph.store import open_store
+    from migkg.queries.report import GRAPH_FILE_MAX_EDGES, parse_formats
     from migkg.queries.report import analyze as run_analysis
 
+    chosen = parse_formats(formats)  # a bad name fails before the store is opened
     result = run_analysis(
         open_store(store),
         out,
@@ -361,9 +381,15 @@ def analyze(
         actor_types=actor_type,
         framework_kinds=framework_kind,
         top=top,
+        formats=chosen,
+        graph_file_max_edges=(
+            GRAPH_FILE_MAX_EDGES if graph_file_max_edges is None else graph_file_max_edges
+        ),
     )
     for name, reason in result.skipped.items():
-        errors.print(f"[yellow]warning:[/] {name} network {reason}")
+        errors.print(f"[yellow]warning:[/] {escape(name)} network {escape(reason)}")
+    for path, reason in result.skipped_files.items():
+        errors.print(f"[yellow]warning:[/] {escape(path)} {escape(reason)}")
     table = Table(title=f"migkg analyze → {out}")
     for column in ("network", "nodes", "edges", "communities", "modularity", "betweenness"):
         right = column not in {"network", "betweenness"}
@@ -376,10 +402,12 @@ def analyze(
             str(summary["edges"]),
             str(summary["communities"]),
             f"{summary['modularity']:.3f}",
-            summary["betweenness"],
+            escape(summary["betweenness"]),
         )
     console.print(table)
-    errors.print(f"wrote {len(result.files)} files; open {out / 'report.html'}")
+    report = out / "report.html"
+    opened = f"; open {report}" if "report.html" in result.files else ""
+    errors.print(f"wrote {len(result.files)} files{opened}", markup=False, highlight=False)
 
 
 @app.command()

@@ -38,6 +38,7 @@ from migkg.queries.analytics import (
 )
 from migkg.queries.run import list_queries
 from tests.conftest import CHROMIUM_ARGS, corpus_file
+from tests.queries.test_analytics_scale import networkx_files, same_graph
 
 PREFIXES = """PREFIX mig: <https://w3id.org/migkg/ontology#>
 """
@@ -409,10 +410,48 @@ def test_analyze_is_deterministic(analysis: Path, store_dir: Path, tmp_path: Pat
     assert first_files == second_files
     csvs = [p for p in first_files if p.suffix == ".csv"]
     assert len(csvs) >= 30
-    for relative in first_files:
-        if relative.suffix == ".gexf":  # carries the date of the run
-            continue
+    assert {p.suffix for p in first_files} >= {".csv", ".graphml", ".gexf", ".png", ".html"}
+    for relative in first_files:  # every file, the GEXF ones too (they carry no date)
         assert (analysis / relative).read_bytes() == (second / relative).read_bytes(), relative
+
+
+def test_graph_files_match_networkx_writers(
+    analysis: Path, store: pyoxigraph.Store, citations: nx.DiGraph
+) -> None:
+    networks = {
+        "citation": citations,
+        "affiliation": affiliation_network(store),
+        "cocitation": cocitation_network(citations),
+        "actors": actor_projection(citations),
+    }
+    for name, graph in networks.items():
+        graphml, gexf = networkx_files(graph, measures_table(graph))
+        same_graph(nx.read_graphml(analysis / "graphs" / f"{name}.graphml"), graphml)
+        same_graph(nx.read_gexf(analysis / "graphs" / f"{name}.gexf"), gexf)
+
+
+def test_analyze_formats_option(store_dir: Path, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "migkg", "analyze", "--store", str(store_dir)]
+    out = tmp_path / "some"
+    done = subprocess.run(
+        [*command, "--out", str(out), "--formats", "csv,trig"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    written = {p.relative_to(out).parts[0] for p in out.rglob("*") if p.is_file()}
+    assert written == {"tables", "measures.trig"}
+    assert "report.html" not in done.stderr
+    refused = subprocess.run(
+        [*command, "--out", str(tmp_path / "none"), "--formats", "csv,pdf"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refused.returncode == 2
+    assert "--formats: unknown format(s) pdf" in refused.stderr
+    assert not (tmp_path / "none").exists()
 
 
 def test_analyze_rejects_unknown_filters(store_dir: Path, tmp_path: Path) -> None:

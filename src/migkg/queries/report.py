@@ -16,35 +16,49 @@
 
 The networks are ``citation``, ``cocitation``, ``actors`` and ``affiliation`` (see
 :mod:`migkg.queries.analytics`). A projection that would visit more than
-``max_projection_pairs`` node pairs is skipped, and the report says so.
+``max_projection_pairs`` node pairs is skipped, and the report says so. ``formats`` chooses
+the kinds of output; by default the graph files of a network of more than
+``graph_file_max_edges`` edges are skipped with a warning (see :func:`analyze_tables`).
 
 Pictures are drawn with matplotlib's object API on the Agg canvas (no pyplot, so the caller's
-backend is left alone). CSV, GraphML, TriG, PNG and HTML output is byte-identical from run to
-run; GEXF carries the date of the run (``lastmodifieddate``).
+backend is left alone). Every output is byte-identical from run to run for the same store:
+nothing depends on the date, the hash seed or the machine (the GEXF ``<meta>`` carries no
+``lastmodifieddate``, and the measure budgets count work, not seconds).
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import html
 import io
+import itertools
 import json
 import logging
 import math
+import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pyoxigraph
 
-from migkg.graph.store import write_atomic
+from migkg import __version__
+from migkg.errors import InputError
+from migkg.graph.store import atomic_path, write_atomic
 from migkg.queries.analytics import (
+    BETWEENNESS_MAX_WORK,
+    BETWEENNESS_MIN_SAMPLES,
     BETWEENNESS_SAMPLES,
     EXACT_BETWEENNESS_MAX_NODES,
+    LOUVAIN_BATCHES,
+    NETWORKX_LOUVAIN_MAX_EDGES,
     SEED,
     actor_projection,
     affiliation_table,
@@ -59,20 +73,31 @@ from migkg.queries.analytics import (
 )
 
 __all__ = [
+    "FORMATS",
+    "GRAPH_FILE_MAX_EDGES",
     "MAX_PROJECTION_PAIRS",
     "Analysis",
     "analyze",
     "analyze_tables",
     "bar_figure",
     "explorer_html",
+    "gexf_bytes",
+    "graphml_bytes",
     "heatmap_figure",
     "network_figure",
+    "parse_formats",
 ]
 
 logger = logging.getLogger(__name__)
 
-MAX_PROJECTION_PAIRS = 5_000_000
-"""Projections visiting more node pairs than this are skipped (memory: ~1 kB per edge)."""
+MAX_PROJECTION_PAIRS = 1_000_000
+"""Projections visiting more node pairs than this are skipped: a NetworkX edge with its
+attributes takes about half a kilobyte, and the measures of a projection cost as much as those
+of the citation network it comes from."""
+FORMATS = ("csv", "graphml", "gexf", "png", "html", "trig")
+"""Output formats: tables, graph files, pictures, report and explorer, measures as RDF."""
+GRAPH_FILE_MAX_EDGES = 250_000
+"""By default, GraphML and GEXF files of networks with more edges are not written."""
 NETWORK_TITLES = {
     "citation": "Citation network (actors → frameworks)",
     "cocitation": "Co-citation network (frameworks cited by the same actor)",
@@ -98,7 +123,11 @@ EXPLORER_MAX_QUOTES = 50
 
 @dataclass(slots=True)
 class Analysis:
-    """What :func:`analyze_tables` computed and wrote."""
+    """What :func:`analyze_tables` computed and wrote.
+
+    ``skipped`` maps a network that was not built to the reason; ``skipped_files`` maps an
+    output file that was not written (a graph file over the size limit) to the reason.
+    """
 
     out_dir: Path
     networks: dict[str, nx.Graph]
@@ -106,6 +135,7 @@ class Analysis:
     skipped: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    skipped_files: dict[str, str] = field(default_factory=dict)
 
 
 class _Output:
@@ -116,6 +146,50 @@ class _Output:
     def write(self, relative: str, data: bytes) -> None:
         write_atomic(self.out_dir / relative, data)
         self.files.append(relative)
+
+    def stream(self, relative: str, lines: Iterable[str]) -> None:
+        """Write text as it comes, through a temporary file and a rename."""
+        with (
+            atomic_path(self.out_dir / relative) as temporary,
+            temporary.open("w", encoding="utf-8", newline="\n") as stream,
+        ):
+            for text in lines:
+                stream.write(text)
+        self.files.append(relative)
+
+
+def parse_formats(formats: Iterable[str] | str | None) -> frozenset[str] | None:
+    """The output formats named in ``formats`` (a list, or one comma-separated string).
+
+    ``None`` or an empty list means the default: every format, graph files within
+    :data:`GRAPH_FILE_MAX_EDGES`. ``"all"`` names every format.
+
+    Raises
+    ------
+    InputError
+        A name is not one of :data:`FORMATS`.
+
+    Examples
+    --------
+    >>> sorted(parse_formats("csv, png"))
+    ['csv', 'png']
+    >>> parse_formats(None) is None
+    True
+    """
+    if isinstance(formats, str):
+        formats = formats.split(",")
+    names = {name.strip().lower() for name in formats or () if name.strip()}
+    if not names:
+        return None
+    if "all" in names:
+        names = (names - {"all"}) | set(FORMATS)
+    unknown = sorted(names - set(FORMATS))
+    if unknown:
+        raise InputError(
+            f"--formats: unknown format(s) {', '.join(unknown)}; "
+            f"choose from {', '.join(FORMATS)} or all"
+        )
+    return frozenset(names)
 
 
 def analyze(
@@ -128,13 +202,17 @@ def analyze(
     framework_kinds: Iterable[str] | None = None,
     top: int = 20,
     max_projection_pairs: int = MAX_PROJECTION_PAIRS,
+    formats: Iterable[str] | str | None = None,
+    graph_file_max_edges: int = GRAPH_FILE_MAX_EDGES,
 ) -> Analysis:
     """Analyze the networks of a store and write every output into ``out_dir``.
 
     The citation filters are those of :func:`~migkg.queries.analytics.filter_citations`;
     the affiliation network is never filtered. ``top`` is the number of rows of the report
-    tables and of bars in the charts.
+    tables and of bars in the charts; ``formats`` and ``graph_file_max_edges`` are those of
+    :func:`analyze_tables`.
     """
+    chosen = parse_formats(formats)
     started = time.perf_counter()
     actor_types = sorted(actor_types or ())
     framework_kinds = sorted(framework_kinds or ())
@@ -160,6 +238,8 @@ def analyze(
         top=top,
         max_projection_pairs=max_projection_pairs,
         filters={k: v for k, v in filters.items() if v},
+        formats=chosen,
+        graph_file_max_edges=graph_file_max_edges,
     )
     result.timings = {"query": queried, **result.timings}
     return result
@@ -173,16 +253,76 @@ def analyze_tables(
     top: int = 20,
     max_projection_pairs: int = MAX_PROJECTION_PAIRS,
     filters: dict[str, str] | None = None,
+    formats: Iterable[str] | str | None = None,
+    graph_file_max_edges: int = GRAPH_FILE_MAX_EDGES,
     exact_betweenness_max_nodes: int = EXACT_BETWEENNESS_MAX_NODES,
     betweenness_samples: int = BETWEENNESS_SAMPLES,
+    betweenness_max_work: float = BETWEENNESS_MAX_WORK,
+    louvain_max_edges: int = NETWORKX_LOUVAIN_MAX_EDGES,
 ) -> Analysis:
-    """Build the four networks from citation and affiliation tables and write every output.
+    """Build the four networks from citation and affiliation tables and write the outputs.
 
     ``citations`` and ``affiliations`` have the columns of
     :func:`~migkg.queries.analytics.citation_table` and
     :func:`~migkg.queries.analytics.affiliation_table` (``quote`` is used by the explorer).
-    ``timings`` of the result holds seconds per step.
+
+    ``formats`` chooses the outputs among :data:`FORMATS` (see :func:`parse_formats`):
+    ``csv`` (tables), ``graphml`` and ``gexf`` (graph files), ``png`` (pictures), ``html``
+    (report and explorer) and ``trig`` (measures as RDF). By default every format is written,
+    except the graph files of a network of more than ``graph_file_max_edges`` edges, which
+    are skipped with a warning (``skipped_files``); naming ``graphml`` or ``gexf`` writes them
+    whatever the size. The measure budgets are those of
+    :func:`~migkg.queries.analytics.measures_table`. ``timings`` of the result holds seconds
+    per step.
     """
+    chosen = parse_formats(formats)
+    with _collector_paused():
+        return _analyze_tables(
+            citations,
+            affiliations,
+            out_dir,
+            top=top,
+            max_projection_pairs=max_projection_pairs,
+            filters=filters or {},
+            chosen=chosen,
+            graph_file_max_edges=graph_file_max_edges,
+            budgets={
+                "exact_betweenness_max_nodes": exact_betweenness_max_nodes,
+                "betweenness_samples": betweenness_samples,
+                "betweenness_max_work": betweenness_max_work,
+                "louvain_max_edges": louvain_max_edges,
+            },
+        )
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector. A large network is millions of dicts and
+    tuples, which the collector walks again and again while more are made (seconds per
+    million edges, see bench/bench_analytics.py); no step leaves cycles worth collecting
+    before the end."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _analyze_tables(
+    citations: pd.DataFrame,
+    affiliations: pd.DataFrame,
+    out_dir: Path,
+    *,
+    top: int,
+    max_projection_pairs: int,
+    filters: dict[str, str],
+    chosen: frozenset[str] | None,
+    graph_file_max_edges: int,
+    budgets: dict[str, Any],
+) -> Analysis:
+    wanted = set(FORMATS) if chosen is None else set(chosen)
     timings: dict[str, float] = {}
     clock = [time.perf_counter()]
 
@@ -208,116 +348,462 @@ def analyze_tables(
             networks[name] = project(networks["citation"])
     networks["affiliation"] = network_from_affiliations(affiliations)
     lap("networks")
-    measures = {
-        name: measures_table(
-            graph,
-            exact_betweenness_max_nodes=exact_betweenness_max_nodes,
-            betweenness_samples=betweenness_samples,
-        )
-        for name, graph in networks.items()
-    }
+    measures = {name: measures_table(graph, **budgets) for name, graph in networks.items()}
     lap("measures")
     output = _Output(out_dir)
-    for name, graph in networks.items():
-        _write_tables(output, name, graph, measures[name])
-    lap("tables")
-    for name, graph in networks.items():
-        exported = _with_measures(graph, measures[name])
-        output.write(f"graphs/{name}.graphml", _graphml(exported))
-        output.write(f"graphs/{name}.gexf", _gexf(exported))
-    lap("graph files")
+    if "csv" in wanted:
+        for name, graph in networks.items():
+            _write_tables(output, name, graph, measures[name])
+        lap("tables")
+    skipped_files: dict[str, str] = {}
+    for suffix, lines in (("graphml", _graphml_lines), ("gexf", _gexf_lines)):
+        if suffix not in wanted:
+            continue
+        for name, graph in networks.items():
+            path = f"graphs/{name}.{suffix}"
+            edges = graph.number_of_edges()
+            if chosen is None and edges > graph_file_max_edges:
+                skipped_files[path] = (
+                    f"not written: {edges:,} edges (limit {graph_file_max_edges:,}; "
+                    f"--formats {suffix} writes it)"
+                )
+                logger.warning("%s %s", path, skipped_files[path])
+                continue
+            output.stream(path, lines(graph, measures[name]))
+    if wanted & {"graphml", "gexf"}:
+        lap("graph files")
     citation, table = networks["citation"], measures["citation"]
-    output.write("figures/citation_network.png", network_figure(citation, table))
-    output.write("figures/top_frameworks.png", bar_figure(table, "framework", top=top))
-    output.write("figures/top_actors.png", bar_figure(table, "actor", top=top))
-    output.write("figures/framework_actor_heatmap.png", heatmap_figure(citation, top=top))
-    lap("figures")
-    output.write("measures.trig", measures_trig(measures))
-    lap("measures.trig")
-    web = files("migkg.queries") / "web" / "vis-network"
-    for name in VIS_NETWORK_FILES:
-        output.write(f"vis-network/{name}", (web / name).read_bytes())
-    output.write("explorer.html", explorer_html(citation, table, citations))
-    lap("explorer")
-    output.write(
-        "report.html", _report_html(networks, measures, skipped, filters or {}, output.files, top)
-    )
-    lap("report")
-    return Analysis(out_dir, networks, measures, skipped, output.files, timings)
+    if "png" in wanted:
+        output.write("figures/citation_network.png", network_figure(citation, table))
+        output.write("figures/top_frameworks.png", bar_figure(table, "framework", top=top))
+        output.write("figures/top_actors.png", bar_figure(table, "actor", top=top))
+        output.write("figures/framework_actor_heatmap.png", heatmap_figure(citation, top=top))
+        lap("figures")
+    if "trig" in wanted:
+        output.write("measures.trig", measures_trig(measures))
+        lap("measures.trig")
+    if "html" in wanted:
+        web = files("migkg.queries") / "web" / "vis-network"
+        for name in VIS_NETWORK_FILES:
+            output.write(f"vis-network/{name}", (web / name).read_bytes())
+        output.write("explorer.html", explorer_html(citation, table, citations))
+        lap("explorer")
+        output.write(
+            "report.html",
+            _report_html(networks, measures, skipped, skipped_files, filters, output.files, top),
+        )
+        lap("report")
+    return Analysis(out_dir, networks, measures, skipped, output.files, timings, skipped_files)
 
 
 # ---------------------------------------------------------------------------------------------
-# Tables and graph files
+# Tables
+
+
+_CSV_SPECIAL = re.compile('[,"\r\n]')
+
+
+def _quoted(fields: list[str]) -> list[str]:
+    """CSV fields with the csv module's minimal quoting (a carriage return is quoted too)."""
+    joined = "\x00".join(fields)
+    if not any(special in joined for special in ',"\r\n'):
+        return fields
+    return [
+        '"' + field.replace('"', '""') + '"' if _CSV_SPECIAL.search(field) else field
+        for field in fields
+    ]
+
+
+def _numbers(values: list[Any]) -> list[str]:
+    return ["" if x != x else f"{x:.12g}" for x in values]
+
+
+def _csv_column(column: pd.Series) -> list[str]:
+    """A column as CSV fields, as ``DataFrame.to_csv(float_format="%.12g")`` writes them."""
+    kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else "O"
+    if kind == "f":
+        return _numbers(column.to_numpy().tolist())
+    if kind in "iub":
+        return [str(x) for x in column.to_numpy().tolist()]
+    text = column.astype(str).to_numpy(dtype=object)
+    missing = column.isna().to_numpy()
+    if missing.any():
+        text[missing] = ""
+    return _quoted(text.tolist())
+
+
+def _list_column(values: list[Any]) -> list[str]:
+    """A list of values as CSV fields, typed as a DataFrame column built from it would be."""
+    types = set(map(type, values))
+    if types <= {int} or types <= {bool}:
+        return [str(x) for x in values]
+    if types <= {int, float}:
+        return _numbers(values)
+    if types <= {str}:
+        return _quoted(values)
+    return _quoted(["" if _missing(x) else str(x) for x in values])
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _csv_text(columns: dict[str, list[str]]) -> bytes:
+    """CSV of columns of ready fields: ``\\n`` line ends, a header row."""
+    lines = [",".join(_quoted([str(name) for name in columns]))]
+    lines += map(",".join, zip(*columns.values(), strict=True))
+    lines.append("")
+    return "\n".join(lines).encode("utf-8")
 
 
 def _csv(table: pd.DataFrame) -> bytes:
-    return table.to_csv(index=False, float_format="%.12g", lineterminator="\n").encode("utf-8")
+    """The table as CSV: no index, ``\\n`` line ends, floats to 12 significant digits and
+    minimal quoting, the bytes ``DataFrame.to_csv`` writes, a column at a time rather than a
+    value at a time."""
+    if len(table.columns) < 2:  # a lone empty field needs quotes there: leave it to pandas
+        return table.to_csv(index=False, float_format="%.12g", lineterminator="\n").encode()
+    return _csv_text({str(column): _csv_column(table[column]) for column in table.columns})
 
 
-def _ranked(table: pd.DataFrame, order: tuple[tuple[str, bool], ...]) -> pd.DataFrame:
-    columns = [column for column, _ in order]
-    ordered = table.sort_values(
-        [*columns, "label", "iri"],
-        ascending=[ascending for _, ascending in order] + [True, True],
-        kind="mergesort",
-    )
-    ranked = ordered[[*IDENTITY, *columns]].reset_index(drop=True)
-    ranked.insert(0, "rank", range(1, len(ranked) + 1))
-    return ranked
+def _sort_keys(values: np.ndarray, ascending: bool) -> list[np.ndarray]:
+    """:func:`numpy.lexsort` keys, most significant first, that order ``values`` as
+    ``sort_values`` does: numbers ascending or descending with NaN last, text ascending."""
+    if values.dtype.kind in "iufb":
+        numbers = values.astype(float)
+        missing = np.isnan(numbers)
+        numbers = np.where(missing, 0.0, numbers if ascending else -numbers)
+        return [missing, numbers]
+    codes = pd.factorize(pd.Series(values, dtype=object), sort=True)[0]
+    return [codes if ascending else -codes]
 
 
-def _edges_table(graph: nx.Graph) -> pd.DataFrame:
-    keys = sorted({key for _, _, data in graph.edges(data=True) for key in data} - {"weight"})
-    rows = [
-        (
-            u,
-            graph.nodes[u].get("label", u),
-            v,
-            graph.nodes[v].get("label", v),
-            data.get("weight", 1),
-            *(data.get(key, "") for key in keys),
-        )
-        for u, v, data in graph.edges(data=True)
+def _order(columns: list[tuple[np.ndarray, bool]]) -> np.ndarray:
+    """The stable order of rows sorted by several (values, ascending) columns."""
+    keys = [key for values, ascending in columns for key in _sort_keys(values, ascending)]
+    return np.lexsort(keys[::-1])
+
+
+def _rank_order(
+    table: pd.DataFrame, order: tuple[tuple[str, bool], ...], ties: list[np.ndarray]
+) -> np.ndarray:
+    """Rows of a measure table by the measure columns, then by the ``ties`` keys (those of
+    label and IRI, made once for every file)."""
+    keys = [
+        key
+        for column, ascending in order
+        for key in _sort_keys(table[column].to_numpy(), ascending)
     ]
-    columns = ["source", "source_label", "target", "target_label", "weight", *keys]
-    table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values(
-        ["weight", "source", "target"], ascending=[False, True, True], kind="mergesort"
-    )
+    return np.lexsort((keys + ties)[::-1])
+
+
+def _edges_columns(graph: nx.Graph) -> dict[str, list[str]]:
+    """CSV fields of one row per edge, by weight (largest first), source and target."""
+    labels = {node: data.get("label", node) for node, data in graph.nodes(data=True)}
+    edges = list(graph.edges(data=True))
+    keys = sorted({key for _, _, data in edges for key in data} - {"weight"})
+    columns: dict[str, list[Any]] = {
+        "source": [u for u, _, _ in edges],
+        "source_label": [labels[u] for u, _, _ in edges],
+        "target": [v for _, v, _ in edges],
+        "target_label": [labels[v] for _, v, _ in edges],
+        "weight": [data.get("weight", 1) for _, _, data in edges],
+    }
+    for key in keys:
+        columns[key] = [data.get(key, "") for _, _, data in edges]
+    del edges
+    weights = np.array(columns["weight"])
+    if weights.dtype == object:  # numbers and text: compare as text, like a DataFrame would
+        weights = weights.astype(str)
+    rows = _order(
+        [
+            (weights, False),
+            (np.array(columns["source"], dtype=object), True),
+            (np.array(columns["target"], dtype=object), True),
+        ]
+    ).tolist()
+    return {name: _list_column([values[row] for row in rows]) for name, values in columns.items()}
 
 
 def _write_tables(output: _Output, name: str, graph: nx.Graph, table: pd.DataFrame) -> None:
     folder = f"tables/{name}"
+    fields = {column: _csv_column(table[column]) for column in table.columns}
+    ties = [
+        *_sort_keys(table["label"].to_numpy(dtype=object), True),
+        *_sort_keys(table["iri"].to_numpy(dtype=object), True),
+    ]
     for measure, order in MEASURE_FILES.items():
         if all(column in table for column, _ in order):
-            output.write(f"{folder}/{measure}.csv", _csv(_ranked(table, order)))
-    output.write(f"{folder}/measures.csv", _csv(table))
+            rows = _rank_order(table, order, ties).tolist()
+            ranked = {"rank": [str(rank) for rank in range(1, len(rows) + 1)]}
+            for column in (*IDENTITY, *(column for column, _ in order)):
+                ranked[column] = [fields[column][row] for row in rows]
+            output.write(f"{folder}/{measure}.csv", _csv_text(ranked))
+    output.write(f"{folder}/measures.csv", _csv_text(fields))
     output.write(f"{folder}/summary.csv", _csv(summary_table(table)))
-    output.write(f"{folder}/edges.csv", _csv(_edges_table(graph)))
+    output.write(f"{folder}/edges.csv", _csv_text(_edges_columns(graph)))
 
 
-def _with_measures(graph: nx.Graph, table: pd.DataFrame) -> nx.Graph:
-    exported = graph.copy()
-    exported.graph = {"name": graph.graph.get("name", "")}
-    for column in table.columns:
-        if column in IDENTITY:
-            continue
-        nx.set_node_attributes(
-            exported, dict(zip(table["iri"], table[column].tolist(), strict=True)), column
+# ---------------------------------------------------------------------------------------------
+# Graph files
+#
+# GraphML and GEXF are written here line by line into the file, not through networkx's
+# writers: those build the whole document as an ElementTree (gigabytes and tens of minutes
+# for a million edges), and write_gexf stamps the date of the run into <meta>. The files
+# read back with nx.read_graphml and nx.read_gexf into the same graph as networkx's own
+# output (tested), and depend on nothing but the network and its measures.
+
+_XML_SPECIAL = re.compile('[&<>"\t\n\r]|[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
+_XML_ESCAPES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "\t": "&#9;",
+    "\n": "&#10;",
+    "\r": "&#13;",
+}
+_CHUNK = 20_000
+
+
+def _xml(text: str) -> str:
+    """``text`` escaped for an XML attribute or element; characters XML 1.0 cannot carry
+    become U+FFFD."""
+    if _XML_SPECIAL.search(text) is None:
+        return text
+    return _XML_SPECIAL.sub(lambda match: _XML_ESCAPES.get(match.group(), "\ufffd"), text)
+
+
+def _value_type(types: set[type]) -> str:
+    """The GraphML/GEXF type of an attribute from the Python types of its values."""
+    if types <= {bool}:
+        return "boolean"
+    if types <= {int}:
+        return "long"
+    if types <= {int, float}:
+        return "double"
+    return "string"
+
+
+def _missing_value(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _texts(values: list[Any], kind: str) -> list[str | None]:
+    """The values of an attribute as XML text of its type; ``None`` where there is none."""
+    if kind == "long":
+        return [None if value is None else str(value) for value in values]
+    if kind == "double":
+        return [None if value is None or value != value else repr(value) for value in values]
+    if kind == "boolean":
+        return [None if value is None else "true" if value else "false" for value in values]
+    texts = [None if _missing_value(value) else str(value) for value in values]
+    joined = "\x00".join(text for text in texts if text is not None)
+    if _XML_SPECIAL.search(joined) is None:
+        return texts
+    return [None if text is None else _xml(text) for text in texts]
+
+
+@dataclass(slots=True)
+class _Attributes:
+    """The nodes of a network with its measures, their attributes as columns of text, and the
+    edge attributes with their types."""
+
+    nodes: list[str]
+    node_keys: list[tuple[str, str]]
+    node_texts: dict[str, list[str | None]]
+    edge_keys: list[tuple[str, str]]
+
+
+def _attributes(graph: nx.Graph, table: pd.DataFrame) -> _Attributes:
+    """Every node's attributes, the graph's and the measure columns of ``table`` (identity
+    columns excepted; a measure replaces a graph attribute of its name); missing and NaN values
+    are left out. Edge attribute types are found over every edge, as the header needs them."""
+    nodes = list(graph)
+    data = [attributes for _, attributes in graph.nodes(data=True)]
+    columns: dict[str, list[Any]] = {}
+    for attributes in data:
+        for key in attributes:
+            columns.setdefault(str(key), [])
+    for key in columns:
+        columns[key] = [attributes.get(key) for attributes in data]
+    measures = [column for column in table.columns if column not in IDENTITY]
+    if measures:
+        row = {iri: number for number, iri in enumerate(table["iri"].tolist())}
+        rows = [row.get(node) for node in nodes]
+        for column in measures:
+            values = table[column].tolist()
+            columns[str(column)] = [None if at is None else values[at] for at in rows]
+    node_keys = []
+    for key, values in columns.items():
+        types = {type(value) for value in values if not _missing_value(value)}
+        if types:
+            node_keys.append((key, _value_type(types)))
+    node_texts = {key: _texts(columns[key], kind) for key, kind in node_keys}
+    edge_data = [attributes for _, _, attributes in graph.edges(data=True)]
+    names = sorted({str(key) for attributes in edge_data for key in attributes})
+    edge_keys = []
+    for name in names:
+        values = [attributes.get(name) for attributes in edge_data]
+        types = set(map(type, values)) - {type(None)}
+        if types - {float} or any(value == value for value in values if value is not None):
+            edge_keys.append((name, _value_type(types)))
+    return _Attributes(nodes, node_keys, node_texts, edge_keys)
+
+
+def _edge_chunks(
+    graph: nx.Graph, keys: list[tuple[str, str]]
+) -> Iterator[tuple[list[str], list[str], list[list[str | None]]]]:
+    """The edges a chunk at a time: escaped sources and targets, and a column of text per
+    attribute of ``keys``."""
+    escaped = {node: _xml(str(node)) for node in graph}
+    edges = iter(graph.edges(data=True))
+    while chunk := list(itertools.islice(edges, _CHUNK)):
+        yield (
+            [escaped[u] for u, _, _ in chunk],
+            [escaped[v] for _, v, _ in chunk],
+            [_texts([data.get(name) for _, _, data in chunk], kind) for name, kind in keys],
         )
-    return exported
 
 
-def _graphml(graph: nx.Graph) -> bytes:
-    buffer = io.BytesIO()
-    nx.write_graphml(graph, buffer, encoding="utf-8")
-    return buffer.getvalue()
+def _elements(texts: list[str | None], start: str, end: str) -> list[str]:
+    return ["" if text is None else f"{start}{text}{end}" for text in texts]
 
 
-def _gexf(graph: nx.Graph) -> bytes:
-    buffer = io.BytesIO()
-    nx.write_gexf(graph, buffer, encoding="utf-8")
-    return buffer.getvalue()
+def _graphml_lines(graph: nx.Graph, table: pd.DataFrame) -> Iterator[str]:
+    """GraphML of a network with its measures as node attributes (``graphs/NAME.graphml``)."""
+    found = _attributes(graph, table)
+    yield (
+        "<?xml version='1.0' encoding='utf-8'?>\n"
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+    )
+    keys: dict[tuple[str, str], str] = {("graph", "name"): "d0"}
+    yield '  <key id="d0" for="graph" attr.name="name" attr.type="string" />\n'
+    for scope, declared in (("node", found.node_keys), ("edge", found.edge_keys)):
+        for name, kind in declared:
+            keys[(scope, name)] = key = f"d{len(keys)}"
+            yield (
+                f'  <key id="{key}" for="{scope}" attr.name="{_xml(name)}" attr.type="{kind}" />\n'
+            )
+    direction = "directed" if graph.is_directed() else "undirected"
+    yield f'  <graph edgedefault="{direction}">\n'
+    yield f'    <data key="d0">{_xml(str(graph.graph.get("name", "")))}</data>\n'
+    for start in range(0, len(found.nodes), _CHUNK):
+        stop = start + _CHUNK
+        heads = [f'    <node id="{_xml(str(node))}">\n' for node in found.nodes[start:stop]]
+        columns = [
+            _elements(found.node_texts[name][start:stop], f'      <data key="{key}">', "</data>\n")
+            for name, key in ((name, keys[("node", name)]) for name, _ in found.node_keys)
+        ]
+        tails = ["    </node>\n"] * len(heads)
+        yield "".join(map("".join, zip(heads, *columns, tails, strict=True)))
+    for sources, targets, texts in _edge_chunks(graph, found.edge_keys):
+        heads = [
+            f'    <edge source="{source}" target="{target}">\n'
+            for source, target in zip(sources, targets, strict=True)
+        ]
+        columns = [
+            _elements(column, f'      <data key="{keys[("edge", name)]}">', "</data>\n")
+            for (name, _), column in zip(found.edge_keys, texts, strict=True)
+        ]
+        tails = ["    </edge>\n"] * len(heads)
+        yield "".join(map("".join, zip(heads, *columns, tails, strict=True)))
+    yield "  </graph>\n</graphml>\n"
+
+
+def _gexf_lines(graph: nx.Graph, table: pd.DataFrame) -> Iterator[str]:
+    """GEXF 1.2 of a network with its measures as node attributes (``graphs/NAME.gexf``).
+
+    As networkx writes it: a node's ``label`` is its GEXF label and an edge's ``weight`` its
+    GEXF weight; edges are numbered from 0. The ``<meta>`` element names the creator and no
+    date (``lastmodifieddate`` is optional), so the file is the same from run to run.
+    """
+    found = _attributes(graph, table)
+    yield (
+        "<?xml version='1.0' encoding='utf-8'?>\n"
+        '<gexf xmlns="http://www.gexf.net/1.2draft" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://www.gexf.net/1.2draft '
+        'http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
+        f"  <meta>\n    <creator>migkg {_xml(__version__)}</creator>\n  </meta>\n"
+    )
+    direction = "directed" if graph.is_directed() else "undirected"
+    name = _xml(str(graph.graph.get("name", "")))
+    yield f'  <graph defaultedgetype="{direction}" mode="static" name="{name}">\n'
+    ids: dict[tuple[str, str], str] = {}
+    listed = {
+        "edge": [(key, kind) for key, kind in found.edge_keys if key != "weight"],
+        "node": [(key, kind) for key, kind in found.node_keys if key != "label"],
+    }
+    for scope, declared in listed.items():
+        if not declared:
+            continue
+        yield f'    <attributes mode="static" class="{scope}">\n'
+        for key, kind in declared:
+            ids[(scope, key)] = identifier = str(len(ids))
+            yield f'      <attribute id="{identifier}" title="{_xml(key)}" type="{kind}" />\n'
+        yield "    </attributes>\n"
+
+    def element(opening: str, values: str, name: str) -> str:
+        if not values:
+            return f"{opening} />\n"
+        return f"{opening}>\n        <attvalues>\n{values}        </attvalues>\n      </{name}>\n"
+
+    yield "    <nodes>\n"
+    labels = found.node_texts.get("label", [None] * len(found.nodes))
+    for start in range(0, len(found.nodes), _CHUNK):
+        stop = start + _CHUNK
+        columns = [
+            _elements(
+                found.node_texts[key][start:stop],
+                f'          <attvalue for="{ids[("node", key)]}" value="',
+                '" />\n',
+            )
+            for key, _ in listed["node"]
+        ]
+        values = map("".join, zip(*columns, strict=True)) if columns else [""] * (stop - start)
+        ids_here = [_xml(str(node)) for node in found.nodes[start:stop]]
+        labels_here = [
+            identifier if label is None else label
+            for identifier, label in zip(ids_here, labels[start:stop], strict=True)
+        ]
+        yield "".join(
+            element(f'      <node id="{identifier}" label="{label}"', text, "node")
+            for identifier, label, text in zip(ids_here, labels_here, values, strict=True)
+        )
+    yield "    </nodes>\n    <edges>\n"
+    number = 0
+    names = [key for key, _ in found.edge_keys]
+    weight_at = names.index("weight") if "weight" in names else None
+    for sources, targets, texts in _edge_chunks(graph, found.edge_keys):
+        weights = texts[weight_at] if weight_at is not None else [None] * len(sources)
+        columns = [
+            _elements(column, f'          <attvalue for="{ids[("edge", key)]}" value="', '" />\n')
+            for (key, _), column in zip(found.edge_keys, texts, strict=True)
+            if key != "weight"
+        ]
+        values = map("".join, zip(*columns, strict=True)) if columns else [""] * len(sources)
+        parts = []
+        for source, target, weight, text in zip(sources, targets, weights, values, strict=True):
+            opening = f'      <edge source="{source}" target="{target}" id="{number}"'
+            if weight is not None:
+                opening += f' weight="{weight}"'
+            parts.append(element(opening, text, "edge"))
+            number += 1
+        yield "".join(parts)
+    yield "    </edges>\n  </graph>\n</gexf>\n"
+
+
+def graphml_bytes(graph: nx.Graph, table: pd.DataFrame) -> bytes:
+    """The GraphML file of a network with its measures (see :func:`analyze_tables`)."""
+    return "".join(_graphml_lines(graph, table)).encode("utf-8")
+
+
+def gexf_bytes(graph: nx.Graph, table: pd.DataFrame) -> bytes:
+    """The GEXF file of a network with its measures (see :func:`analyze_tables`)."""
+    return "".join(_gexf_lines(graph, table)).encode("utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -598,8 +1084,9 @@ def heatmap_figure(graph: nx.Graph, *, top: int = 20) -> bytes:
     from matplotlib.figure import Figure
 
     cells: dict[tuple[str, str], float] = {}
+    actor_kinds = dict(graph.nodes(data="kind", default=""))
     for actor, framework, weight in graph.edges(data="weight"):
-        key = (framework, graph.nodes[actor].get("kind", ""))
+        key = (framework, actor_kinds[actor])
         cells[key] = cells.get(key, 0) + weight
     framework_totals: dict[str, float] = {}
     kind_totals: dict[str, float] = {}
@@ -656,6 +1143,75 @@ def _script_json(value: Any) -> str:
     """JSON safe inside a ``<script>`` element (no ``<``, ``>`` or ``&`` characters)."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _evidence(
+    citations: pd.DataFrame, index: dict[str, int], max_quotes: int
+) -> tuple[dict[int, list[dict[str, str]]], dict[int, int]]:
+    """Evidence of the shown nodes: per node (its number in ``index``), its first
+    ``max_quotes`` distinct (evidence span, other end) items in sorted order, and how many
+    there are. An item carries the other end, the citation types found in the span, and the
+    document and quote of its first row.
+
+    Items are found by sorting integer codes (numbered in the sorted order of the texts), so
+    a million citations take seconds; only the items shown are built in Python.
+    """
+    evidence: dict[int, list[dict[str, str]]] = {}
+    totals: dict[int, int] = {}
+    if citations.empty:
+        return evidence, totals
+    spans, others, nodes, rows = [], [], [], []
+    for node_column, other_column in (("actor", "framework_label"), ("framework", "actor_label")):
+        node = citations[node_column].map(index).to_numpy(dtype=float, na_value=np.nan)
+        shown = np.flatnonzero(~np.isnan(node))
+        nodes.append(node[shown].astype(np.int64))
+        rows.append(shown)
+        spans.append(citations["evidence"].to_numpy(dtype=object)[shown])
+        others.append(citations[other_column].to_numpy(dtype=object)[shown])
+    node = np.concatenate(nodes)
+    if not len(node):
+        return evidence, totals
+    row = np.concatenate(rows)
+    role = np.repeat([0, 1], [len(rows[0]), len(rows[1])])
+    other = np.concatenate(others)
+    span_code = pd.factorize(pd.Series(np.concatenate(spans)).astype(str), sort=True)[0]
+    other_code = pd.factorize(pd.Series(other).astype(str), sort=True)[0]
+    # by item (node numbers follow the sorted IRIs), then row by row, the actor's side first
+    order = np.lexsort((role, row, other_code, span_code, node))
+    node, span_code, other_code = node[order], span_code[order], other_code[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (
+        (node[1:] != node[:-1])
+        | (span_code[1:] != span_code[:-1])
+        | (other_code[1:] != other_code[:-1])
+    )
+    starts = np.flatnonzero(first)
+    ends = np.append(starts[1:], len(order))
+    item_node = node[starts]
+    counts = np.bincount(item_node)
+    for number in np.flatnonzero(counts).tolist():
+        totals[number] = int(counts[number])
+    node_start = np.flatnonzero(np.r_[True, item_node[1:] != item_node[:-1]])
+    rank = np.arange(len(starts)) - np.repeat(node_start, np.diff(np.r_[node_start, len(starts)]))
+    documents = citations.get("document_label", pd.Series("", index=citations.index))
+    document_values = documents.to_numpy(dtype=object)
+    quotes = citations.get("quote", pd.Series("", index=citations.index)).to_numpy(dtype=object)
+    types = citations["citation_type"].to_numpy(dtype=object)
+    source = row[order]
+    other = other[order]
+    for item in np.flatnonzero(rank < max_quotes).tolist():
+        start, end = int(starts[item]), int(ends[item])
+        first_row = int(source[start])
+        document = document_values[first_row]
+        evidence.setdefault(int(item_node[item]), []).append(
+            {
+                "with": other[start],
+                "types": ", ".join(sorted({types[r] for r in source[start:end].tolist()})),
+                "document": document if isinstance(document, str) else "",
+                "quote": str(quotes[first_row] or "")[:1000],
+            }
+        )
+    return evidence, totals
 
 
 def explorer_html(
@@ -716,36 +1272,7 @@ def explorer_html(
         for u, v, data in graph.edges(data=True)
         if u in index and v in index
     ]
-    evidence: dict[int, list[dict[str, str]]] = {}
-    totals: dict[int, int] = {}
-    if not citations.empty:
-        grouped: dict[tuple[str, str, str], dict[str, Any]] = {}
-        wanted = citations["actor"].isin(index) | citations["framework"].isin(index)
-        for row in citations[wanted].to_dict("records"):
-            for node, other in (
-                (row["actor"], row["framework_label"]),
-                (row["framework"], row["actor_label"]),
-            ):
-                if node not in index:
-                    continue
-                key = (node, str(row["evidence"]), str(other))
-                item = grouped.setdefault(
-                    key,
-                    {
-                        "with": other,
-                        "types": set(),
-                        "document": row.get("document_label") or "",
-                        "quote": str(row.get("quote") or "")[:1000],
-                    },
-                )
-                item["types"].add(row["citation_type"])
-        for (node, _, _), item in sorted(
-            grouped.items(), key=lambda kv: (kv[0], kv[1]["document"])
-        ):
-            found = evidence.setdefault(index[node], [])
-            totals[index[node]] = totals.get(index[node], 0) + 1
-            if len(found) < max_quotes:
-                found.append({**item, "types": ", ".join(sorted(item["types"]))})
+    evidence, totals = _evidence(citations, index, max_quotes)
     data = {
         "nodes": nodes,
         "edges": edges,
@@ -896,6 +1423,10 @@ def _html_table(table: pd.DataFrame) -> str:
 
 def _top(table: pd.DataFrame, column: str, top: int, side: str | None = None) -> pd.DataFrame:
     rows = table if side is None else table[table["side"] == side]
+    values = rows[column].to_numpy(dtype=float)
+    if len(values) > top and not np.isnan(values).any():
+        # only the rows that can be in the top (all ties of the last) need sorting
+        rows = rows[values >= np.partition(values, len(values) - top)[len(values) - top]]
     rows = rows.sort_values(
         [column, "label", "iri"], ascending=[False, True, True], kind="mergesort"
     ).head(top)
@@ -938,11 +1469,13 @@ def _report_html(
     networks: dict[str, nx.Graph],
     measures: dict[str, pd.DataFrame],
     skipped: dict[str, str],
+    skipped_files: dict[str, str],
     filters: dict[str, str],
     written: list[str],
     top: int,
 ) -> bytes:
     e = html.escape
+    present = set(written)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -955,11 +1488,12 @@ def _report_html(
         "<h1>migkg network analysis</h1>",
     ]
     scope = "; ".join(f"{e(k)}: {e(v)}" for k, v in filters.items()) or "none (all citations)"
-    parts.append(
-        f"<p>Citation filters: {scope}. Interactive view: "
-        '<a href="explorer.html">explorer.html</a>. Measures as RDF: '
-        '<a href="measures.trig">measures.trig</a>.</p>'
-    )
+    links = []
+    if "explorer.html" in present:
+        links.append('Interactive view: <a href="explorer.html">explorer.html</a>.')
+    if "measures.trig" in present:
+        links.append('Measures as RDF: <a href="measures.trig">measures.trig</a>.')
+    parts.append(f"<p>Citation filters: {scope}. {' '.join(links)}</p>")
     summary_rows = []
     for name, table in measures.items():
         s = table.attrs["summary"]
@@ -974,6 +1508,7 @@ def _report_html(
                 "largest component": s["largest_component"],
                 "communities": s["communities"],
                 "modularity": s["modularity"],
+                "community method": s["community_method"],
                 "betweenness": s["betweenness"],
             }
         )
@@ -981,8 +1516,10 @@ def _report_html(
     parts += [f"<li><b>{e(name)}</b>: {e(NETWORK_TITLES[name])}</li>" for name in networks]
     parts += [f"<li><b>{e(name)}</b>: {e(reason)}</li>" for name, reason in skipped.items()]
     parts.append("</ul>")
-    parts.append("<h2>Pictures</h2>")
-    for path, caption in _FIGURES:
+    figures = [(path, caption) for path, caption in _FIGURES if path in present]
+    if figures:
+        parts.append("<h2>Pictures</h2>")
+    for path, caption in figures:
         parts.append(
             f'<figure><a href="{e(path)}"><img src="{e(path)}" alt="{e(caption)}"></a>'
             f"<figcaption>{e(caption)}</figcaption></figure>"
@@ -997,9 +1534,22 @@ def _report_html(
         ("Weighted degree (citation evidence spans)", "weighted_degree", None),
     ]
     for title, column, side in sections:
-        if column in table:
-            parts += [f"<h3>{e(title)}</h3>", _html_table(_top(table, column, top, side))]
-    parts += ["<h3>Communities (Louvain)</h3>", _html_table(_communities(table, top))]
+        if column not in table:
+            continue
+        parts.append(f"<h3>{e(title)}</h3>")
+        if column == "betweenness":
+            method = table.attrs["summary"]["betweenness"]
+            if table[column].isna().all() and len(table):
+                parts.append(f"<p>Betweenness {e(method)}; the column is empty.</p>")
+                continue
+            if method != "exact":
+                parts.append(f"<p>Estimated: {e(method)} (see Method).</p>")
+        parts.append(_html_table(_top(table, column, top, side)))
+    method = table.attrs["summary"]["community_method"]
+    parts += [
+        f"<h3>Communities ({e(method)})</h3>",
+        _html_table(_communities(table, top)),
+    ]
     for name, title in (
         ("cocitation", "Most co-cited framework pairs (shared actors)"),
         ("actors", "Most strongly tied actor pairs (Newman weight)"),
@@ -1017,6 +1567,7 @@ def _report_html(
         for path in sorted(written)
         if path.startswith(("tables/", "graphs/")) or path == "measures.trig"
     ]
+    parts += [f"<li>{e(path)}: {e(reason)}</li>" for path, reason in skipped_files.items()]
     parts += ["</ul>", f"<h2>Method</h2>{_METHOD}", "</body>", "</html>", ""]
     return "\n".join(parts).encode("utf-8")
 
@@ -1033,18 +1584,30 @@ figure { margin: 1rem 0; } figure img { max-width: 100%; border: 1px solid #eee;
 figcaption { color: #555; font-size: 0.9rem; }
 """
 
-_METHOD = """
+_METHOD = f"""
 <ul>
 <li>Citation edge weight: the number of distinct evidence spans (quoted passages) in which the
 actor cites the framework, whatever the citation type.</li>
 <li>Co-citation weight: the number of distinct actors citing both frameworks. Actor projection:
 Newman's collaboration weight, Σ 1/(d<sub>k</sub> − 1) over the frameworks k both cite, with
-d<sub>k</sub> the number of actors citing k (Phys. Rev. E 64, 016132, 2001).</li>
-<li>Betweenness: normalized, on the undirected network with unit edge lengths; exact up to 1,000
-nodes, above that estimated from 100 source nodes sampled with seed 42 (the table above says
-which). PageRank: weighted, damping 0.85. HITS: weighted power iteration from a uniform start;
-actors are hubs, frameworks authorities. Communities: weighted Louvain, seed 42. k-core and
-(weakly) connected components on the undirected network.</li>
+d<sub>k</sub> the number of actors citing k (Phys. Rev. E 64, 016132, 2001). A projection that
+would visit more than {MAX_PROJECTION_PAIRS:,} node pairs is not built.</li>
+<li>Betweenness: normalized, on the undirected network with unit edge lengths (Brandes'
+algorithm, many sources at a time with sparse matrix products). By default exact up to
+{EXACT_BETWEENNESS_MAX_NODES:,} nodes; above, estimated from {BETWEENNESS_SAMPLES} source nodes
+sampled with seed {SEED} (the sources networkx's <code>k</code> would pick), scaled up to all
+sources. The searches have a fixed work budget ({BETWEENNESS_MAX_WORK:.2g} matrix entries and
+nodes visited, over all levels and sources): on a larger network fewer sources are used, and
+below {BETWEENNESS_MIN_SAMPLES} the column is left empty. The network table gives the method
+and the number of sources <code>k</code> actually used.</li>
+<li>PageRank: weighted, damping 0.85. HITS: weighted power iteration from a uniform start;
+actors are hubs, frameworks authorities.</li>
+<li>Communities: weighted Louvain, seed {SEED}: by default networkx's implementation up to
+{NETWORKX_LOUVAIN_MAX_EDGES:,} edges; above, the same method with the local moves done
+in {LOUVAIN_BATCHES} batches per sweep, the nodes of a batch at once ("batched louvain";
+networkx's pure-Python loop takes minutes on a million edges). Both report their
+modularity. k-core and (weakly) connected
+components on the undirected network.</li>
 <li>Measures in <code>measures.trig</code> use the vocabulary
 <code>https://w3id.org/migkg/measures#</code>; the migkg ontology has no measure terms.</li>
 </ul>
