@@ -31,6 +31,7 @@ PARAMS = {
     "state": "Mexico",
     "entity": "IOM",
     "name": "IOM",
+    "meeting": "Opening",
 }
 
 

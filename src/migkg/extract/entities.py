@@ -322,16 +322,16 @@ class EntityRecognizer:
 
     def _framework_pattern_candidates(self, doc: Doc, known: list[Candidate]) -> list[Candidate]:
         states = {c.start: c for c in known if c.type == "state"}
-        covered = bytearray(len(doc.text) + 1)
+        # Doc.text joins every token on each access: read it once.
+        text = doc.text
+        covered = bytearray(len(text) + 1)
         for c in known:
             covered[c.start : c.end] = b"\x01" * (c.end - c.start)
         body_ends = {c.end for c in known if c.type == "organization"}
         # Two names set side by side in a run-together table ("... Organized Crime Paris
         # Agreement ..."): a known instrument's end closes a name, a known name's start opens one.
         instrument_ends = {
-            c.end: c.start
-            for c in known
-            if c.type == "framework" and " " in doc.text[c.start : c.end]
+            c.end: c.start for c in known if c.type == "framework" and " " in text[c.start : c.end]
         }
         known_starts = {c.start: c for c in known if c.type != "state"}
         actor_starts = {

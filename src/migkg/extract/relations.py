@@ -276,15 +276,17 @@ def _governor(doc: Doc, person: Candidate) -> int:
     "Name, President of the Network, a panellist in the session, drew on his experience at
     UNDP": the appositive chain ends at "drew".
     """
+    # Doc.text joins every token on each access; the end of the last token is the same length.
+    text_length = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
     span = doc.char_span(person.start, person.end, alignment_mode="expand")
     if span is None:
-        return len(doc.text)
+        return text_length
     token = span.root
     while token.head.i != token.i and token.pos_ not in _VERB_POS:
         token = token.head
     if token.pos_ in _VERB_POS and token.idx > person.end:
         return token.idx
-    return len(doc.text)
+    return text_length
 
 
 def _looks_like_role(text: str, titles: frozenset[str]) -> bool:
