@@ -102,7 +102,7 @@ def test_unchanged_document_graphs_are_not_built_again(
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("an unchanged document graph was built again")
 
-    monkeypatch.setattr(builder, "document_facts_graph", refuse)
+    monkeypatch.setattr(builder, "build_graph_nquads", refuse)
     build([str(corpus_file("002")), str(corpus_file("004"))], out, extractor=extractor)
     for name in GRAPH_FILES:
         assert (out / name).read_bytes() == (small_build / name).read_bytes(), name
@@ -139,3 +139,25 @@ def test_incremental_store_equals_a_fresh_one(
     assert len(list(open_store(out).named_graphs())) == 3  # entities, 002, 003
     for name in GRAPH_FILES:
         assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+
+
+def test_graphs_built_in_worker_processes_give_the_same_output(
+    extractor: Extractor, small_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(small_build / CACHE_DIR, tmp_path / ".out.build-killed" / CACHE_DIR)
+    monkeypatch.setattr(builder, "PARALLEL_MIN_CHARS", 0)  # two short documents: force workers
+    started: list[int] = []
+    original = builder.GraphWorkers.__init__
+
+    def counting(self: builder.GraphWorkers, jobs: int, *args: object) -> None:
+        started.append(jobs)
+        original(self, jobs, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builder.GraphWorkers, "__init__", counting)
+    for cached in (tmp_path / ".out.build-killed" / CACHE_DIR).glob("graph-*.nq"):
+        cached.unlink()  # records reused, every graph built again in the workers
+    build([str(corpus_file("002")), str(corpus_file("004"))], out, extractor=extractor, jobs=2)
+    assert started == [2]
+    for name in GRAPH_FILES:
+        assert (out / name).read_bytes() == (small_build / name).read_bytes(), name

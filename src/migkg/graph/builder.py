@@ -12,8 +12,9 @@ import contextlib
 import json
 import logging
 import shutil
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,11 +23,17 @@ import pyoxigraph
 from migkg.errors import BuildError, InputError
 from migkg.extract.ingest import SourceDocument, discover_documents, read_document
 from migkg.extract.parallel import extract_documents
-from migkg.extract.pipeline import PIPELINE_VERSION, Extractor, pipeline_fingerprint
+from migkg.extract.pipeline import (
+    PARALLEL_MIN_CHARS,
+    PIPELINE_VERSION,
+    Extractor,
+    pipeline_fingerprint,
+)
 from migkg.extract.records import DocRecords
 from migkg.extract.resolve import resolve_entities
-from migkg.graph.build import document_facts_graph, entities_graph
+from migkg.graph.build import entities_graph
 from migkg.graph.graph_cache import GraphCache
+from migkg.graph.graph_workers import GraphWorkers, build_graph_nquads
 from migkg.graph.iri import ENTITIES_GRAPH, document_graph
 from migkg.graph.store import (
     STORE_DIR,
@@ -102,6 +109,17 @@ def _read_records(path: Path) -> DocRecords | None:
         return None
 
 
+@dataclass(slots=True)
+class _Pending:
+    """A document on its way into the output: cached quads, a graph being built, or neither."""
+
+    line: str
+    records: DocRecords
+    key: str
+    cached: list[pyoxigraph.Quad] | None
+    future: Future[bytes] | None
+
+
 class _Assembly:
     """Counts and summaries gathered while documents flow through the build."""
 
@@ -132,42 +150,62 @@ def _assemble(
     full_records: Callable[[], Iterator[tuple[str, DocRecords]]],
     graph_cache: GraphCache | None = None,
     previous_graphs: dict[str, str] | None = None,
+    jobs: int = 1,
 ) -> BuildResult:
     """Resolve entities, then stream every document's graph into the staged store.
 
     ``full_records`` yields each document's records with their JSON line. With a
     ``graph_cache``, a document whose graph would come out the same as in an earlier build
     takes that graph instead of building it again; ``previous_graphs`` (graph name → key) says
-    which of those the copied previous store already holds.
+    which of those the copied previous store already holds. With ``jobs`` > 1 the graphs are
+    built in that many processes and added in document order all the same.
     """
     resolution = resolve_entities(for_resolution)
     del for_resolution
     assembly = _Assembly()
+    workers = GraphWorkers(jobs, resolution, PIPELINE_VERSION) if jobs > 1 else None
+    # Documents whose graphs are being built, oldest first: a bounded window keeps the
+    # workers busy while graphs go into the output in document order.
+    window: deque[_Pending] = deque()
+
+    def add(pending: _Pending) -> None:
+        records_file.write(pending.line.rstrip("\n") + "\n")
+        name = pyoxigraph.NamedNode(str(document_graph(pending.records.doc_id)))
+        if pending.cached is not None:
+            unchanged = (previous_graphs or {}).get(name.value) == pending.key
+            staged.add_quads(name, pending.cached, in_store=unchanged)
+        else:
+            if pending.future is not None:
+                data = pending.future.result()
+            else:
+                data = build_graph_nquads(pending.records, resolution, PIPELINE_VERSION)
+            quads = list(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_QUADS))
+            staged.add_quads(name, quads)
+            if graph_cache:
+                graph_cache.put_nquads(pending.key, data)
+        assembly.add(pending.records)
+
     try:
         staged.add_graph(entities_graph(resolution))
         with (staged.path / "records.jsonl").open("w", encoding="utf-8") as records_file:
             manifest: dict[str, str] = {}
             for line, records in full_records():
-                records_file.write(line.rstrip("\n") + "\n")
                 key = graph_cache.key(records, resolution) if graph_cache else ""
                 cached = graph_cache.get(key) if graph_cache else None
-                name = str(document_graph(records.doc_id))
-                manifest[name] = key
-                if cached is not None:
-                    unchanged = (previous_graphs or {}).get(name) == key
-                    staged.add_quads(pyoxigraph.NamedNode(name), cached, in_store=unchanged)
-                else:
-                    graph = document_facts_graph(
-                        records, resolution, pipeline_version=PIPELINE_VERSION
-                    )
-                    quads = staged.add_graph(graph)
-                    if graph_cache:
-                        graph_cache.put(key, quads)
-                assembly.add(records)
+                manifest[str(document_graph(records.doc_id))] = key
+                future = workers.submit(line) if workers and cached is None else None
+                window.append(_Pending(line, records, key, cached, future))
+                while len(window) > 2 * jobs:
+                    add(window.popleft())
+            while window:
+                add(window.popleft())
             if graph_cache:
                 graph_cache.write_manifest(manifest)
     except (ValueError, SyntaxError) as error:
         raise BuildError(f"cannot write the graph: {error}") from error
+    finally:
+        if workers is not None:
+            workers.close()
     staged.write_file(
         "merge_log.jsonl",
         "".join(
@@ -314,9 +352,15 @@ def build(
             full_records,
             graphs,
             previous_graphs,
+            jobs=jobs if _worth_parallel(sources) else 1,
         )
         logger.info("%d document graph(s) reused from the cache", graphs.reused)
         return result
+
+
+def _worth_parallel(sources: list[SourceDocument]) -> bool:
+    # Worker processes take about a second to start: only worth it for a larger corpus.
+    return len(sources) > 1 and sum(len(s.text) for s in sources) >= PARALLEL_MIN_CHARS
 
 
 def _records_lines(path: Path) -> Iterator[tuple[str, DocRecords]]:

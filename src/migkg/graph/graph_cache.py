@@ -95,7 +95,6 @@ class GraphCache:
         text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
         write_atomic(self.target / MANIFEST, text.encode("utf-8"))
 
-    def put(self, key: str, quads: list[pyoxigraph.Quad]) -> None:
-        """Keep ``quads`` (one document's graph, in output order) for the next build."""
-        data = pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b""
+    def put_nquads(self, key: str, data: bytes) -> None:
+        """Keep a document's graph already serialised as N-Quads."""
         write_atomic(self.target / key, data)
