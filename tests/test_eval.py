@@ -41,7 +41,19 @@ FLOORS = {
         "state": 0.98,
         "framework": 0.9,
         "affiliation": 0.87,
-        "citation": 0.27,
+        "citation": 0.8,
+    },
+    # A second blind set (the concept note, the issue brief's closing sections, a Geneva
+    # report passage), scored before any rule was changed with it in view; its rows stay
+    # unread while tuning, so it keeps standing for unseen text.
+    "blind": {
+        "person": 0.94,
+        "organization": 0.93,
+        "state": 0.99,
+        "framework": 0.95,
+        "affiliation": 0.85,
+        "citation": 0.64,
+        "commitment": 0.66,
     },
 }
 

@@ -91,6 +91,63 @@ def test_the_representative_of_a_state_speaks_for_it(extractor: Extractor, tmp_p
     assert ("Chile", NYD) in _pairs(records, "citation")
 
 
+def test_an_office_holder_of_a_state_speaks_for_it(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "The Minister of Labour of Ghana stressed the value of the New York Declaration. "
+        "The President of the General Assembly welcomed the Sendai Framework for Disaster "
+        "Risk Reduction.\n",
+    )
+    pairs = _pairs(records, "citation")
+    assert ("Ghana", NYD) in pairs
+    # A title of an organization names nobody who could be cited.
+    assert not any("Sendai" in (f or "") for _, f in pairs)
+
+
+def test_a_speakers_apposition_does_not_speak(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "As Rahel Tesfaye, Director General, Ministry of Foreign Affairs, Ethiopia, explained, "
+        "the New York Declaration is the starting point.\n",
+    )
+    assert _pairs(records, "citation") == {("Rahel Tesfaye", NYD)}
+
+
+def test_members_singled_out_after_an_unnamed_group_speak(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Civil society representatives stressed the importance of the New York Declaration, "
+        "notably the representatives from the International Catholic Migration Commission and "
+        "Caritas Internationalis.\n\n"
+        "Participants underlined the Sendai Framework for Disaster Risk Reduction for countries "
+        "of transit, such as Mexico and Morocco.\n",
+    )
+    pairs = _pairs(records, "citation")
+    assert {a for a, f in pairs if f == NYD} == {
+        "International Catholic Migration Commission",
+        "Caritas Internationalis",
+    }
+    # A list that describes the object names no speakers.
+    assert not any("Sendai" in (f or "") for _, f in pairs)
+
+
+def test_a_participle_names_only_the_item_it_follows(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Other building blocks exist in the Sendai Framework for Disaster Risk Reduction, the "
+        "Addis Ababa Action Agenda, the Paris Agreement, as well as the Migration Governance "
+        "Framework recently adopted by IOM's Member States, the Migration Crisis Operational "
+        "Framework and more.\n",
+    )
+    assert {f for _, f in _pairs(records, "citation")} == {"Migration Governance Framework"}
+
+
 def test_a_closing_parenthesis_attributes_its_clause(extractor: Extractor, tmp_path: Path) -> None:
     records = _extract(
         extractor,

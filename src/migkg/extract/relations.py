@@ -64,6 +64,8 @@ class _Cues:
     role_modifiers: frozenset[str]
     accredited_titles: frozenset[str]
     not_role_starts: frozenset[str]
+    singling_out: tuple[str, ...]
+    list_fillers: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -121,6 +123,8 @@ def _cues() -> _Cues:
         role_modifiers=frozenset(groups.get("role_modifier", ())),
         accredited_titles=frozenset(groups.get("accredited_title", ())),
         not_role_starts=frozenset(groups.get("not_role_start", ())),
+        singling_out=tuple(groups.get("singling_out", ())),
+        list_fillers=frozenset(groups.get("list_filler", ())),
     )
 
 
@@ -613,6 +617,16 @@ _FIRST_PERSON = frozenset({"i", "we"})
 _FIRST_PERSON_WORDS = frozenset({"i", "we", "my", "our"})
 _MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod"})
 _SPEAKER_TYPES = frozenset({"person", "organization", "state", "collective"})
+# What an unnamed group of speakers is made of, by the head noun of its phrase.
+_GROUP_KINDS = {
+    "organization": frozenset({"organization"}),
+    "organisation": frozenset({"organization"}),
+    "agency": frozenset({"organization"}),
+    "ngo": frozenset({"organization"}),
+    "state": frozenset({"state"}),
+    "country": frozenset({"state"}),
+    "government": frozenset({"state"}),
+}
 _VERB_POS = frozenset({"VERB", "AUX"})
 _PRONOUN_REACH = 8  # sentences a "he"/"she" may look back, across list items and paragraphs
 _SIGNATURE_REACH = 6000
@@ -677,6 +691,10 @@ class _Attributor:
     def resolve(self, head: Token) -> _Subject:
         """What the noun phrase headed by ``head`` (with its conjuncts) refers to."""
         parts = [self._resolve_one(token) for token in (head, *head.conjuncts)]
+        if parts[0].kind == "named" and all(a.type == "person" for a in parts[0].actors):
+            # "Name, Foreign Secretary, Ministry of Foreign Affairs, Government of X": the
+            # parser may chain the title and bodies as conjuncts; they only describe the person.
+            parts = [p for p in parts if all(a.type == "person" for a in p.actors)]
         named = [actor for part in parts if part.kind == "named" for actor in part.actors]
         if named:
             delegated = any(part.delegated for part in parts if part.kind == "named")
@@ -737,8 +755,35 @@ class _Attributor:
         if is_anonymous:
             included = self._included(token)
             return _Subject("named", included) if included else _Subject("anonymous")
+        # An unnamed office holder of a state speaks for it ("The Minister of State of Sierra
+        # Leone", "The Canadian Minister of Immigration"), as its representative does.
+        served = self._state_served(token)
+        if served:
+            return _Subject("named", served, delegated=True)
         # A bare title ("The IOM Director General") names nobody.
         return _Subject("anonymous")
+
+    def _state_served(self, title: Token) -> tuple[Candidate, ...]:
+        """The state a title names through a demonym or an "of" chain, if any."""
+        found = list(self._attached(title, set(), frozenset({"state"})))
+        token = title
+        for _ in range(3):  # "Minister of State of Sierra Leone": a short chain of "of"
+            objects = [
+                o
+                for c in token.children
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for o in c.children
+                if o.dep_ == "pobj"
+            ]
+            if not objects:
+                break
+            token = objects[0]
+            candidate = self.candidate(token)
+            if candidate is not None:
+                if candidate.type == "state":
+                    found.append(candidate)
+                break  # an organization ("of the General Assembly") is not a state
+        return _unique(found)
 
     def _described(self, token: Token) -> Candidate | None:
         """The entity a definite description stands for, when the text named it just before.
@@ -840,6 +885,43 @@ class _Attributor:
                 people.append(candidate)
             stack.extend(child.children)
         return _unique(sorted(people, key=lambda c: c.start))
+
+    def singled_out(self, sentence: Span) -> tuple[Candidate, ...]:
+        """The members of an unnamed subject group listed at the end of the sentence.
+
+        "civil society representatives emphasized ..., notably the representatives from ICMC,
+        ICRC and the Holy See". The list must close the sentence, hold nothing but names and
+        filler words, and either name delegates or be of the kind the subject names ("NGOs
+        stressed ..., in particular Caritas and ICMC"); a list describing the object
+        ("countries of transit, such as Mexico") does not qualify.
+        """
+        subject = self.subject_token
+        if subject is None:
+            return ()
+        start = max(subject.right_edge.idx + len(subject.right_edge), sentence.start_char)
+        text = self.text[start : sentence.end_char]
+        lowered = text.lower()
+        kinds = _GROUP_KINDS.get(subject.lemma_.lower())
+        for marker in self.cues.singling_out:
+            for match in re.finditer(rf"(?<![\w-]){re.escape(marker)}\s", lowered):
+                tail = start + match.end()
+                actors = [
+                    c
+                    for c in self.index.within(tail, sentence.end_char)
+                    if c.type in _SPEAKER_TYPES
+                ]
+                if not actors:
+                    continue
+                residue = list(self.text[tail : sentence.end_char])
+                for actor in actors:
+                    residue[actor.start - tail : actor.end - tail] = " " * (actor.end - actor.start)
+                words = re.findall(r"[\w'’-]+", "".join(residue).lower())
+                if not all(w in self.cues.list_fillers for w in words):
+                    continue
+                delegates = any(w.removesuffix("s") in self.cues.delegate_nouns for w in words)
+                if delegates or (kinds is not None and all(a.type in kinds for a in actors)):
+                    return _unique(actors)
+        return ()
 
     def _included(self, token: Token) -> tuple[Candidate, ...]:
         """ "Others, including Shahidul Haque, ...": the named members of an anonymous group."""
@@ -1071,7 +1153,7 @@ class _Attributor:
         if cue.pos_ == "NOUN":
             heads = [o for c in cue.children if c.lower_ == "of" for o in c.children]
         elif cue.dep_ == "acl":  # "the MIGOF endorsed by ..."
-            heads = [cue.head]
+            heads = [self._modified_noun(cue)]
         else:
             subject = self._subject_of(cue)
             if subject is not None and subject.dep_ == "nsubjpass":
@@ -1085,15 +1167,33 @@ class _Attributor:
                         heads.extend(o for o in child.children if o.dep_ == "pobj")
         found: list[Candidate] = []
         for head in heads:
-            for member in (head, *head.conjuncts):
+            # "..., the Framework recently adopted by X, the Y, ...": a participle names only
+            # the noun it follows, not the other items of the list around it.
+            single = cue.dep_ == "acl"
+            for member in (head,) if single else (head, *head.conjuncts):
                 tokens = [member, *(c for c in member.children if c.dep_ == "appos")]
                 tokens += [o for c in member.children if c.lower_ == "of" for o in c.children]
                 for token in tokens:
-                    for part in (token, *token.conjuncts):
+                    for part in (
+                        (token,) if single and token is member else (token, *token.conjuncts)
+                    ):
                         framework = self._framework_at(part)
                         if framework is not None:
                             found.append(framework)
         return list(_unique(sorted(found, key=lambda c: c.start)))
+
+    def _modified_noun(self, participle: Token) -> Token:
+        """The noun a participle follows: "..., the Agenda, the Framework recently adopted by X".
+
+        In a long list the parser may hang the participle on an earlier item; the framework
+        written right before it (past adverbs) is the one it names.
+        """
+        token = participle
+        while token.i > 0 and self.doc[token.i - 1].dep_ == "advmod":
+            token = self.doc[token.i - 1]
+        if token.i > 0 and self._framework_at(self.doc[token.i - 1]) is not None:
+            return self.doc[token.i - 1]
+        return participle.head
 
     def named_within(self, cue: Token) -> list[Candidate]:
         """Frameworks anywhere in a verb cue's own clause (not in clauses with another subject)."""
@@ -1103,7 +1203,10 @@ class _Attributor:
         skip = {t.i for t in subject.subtree} if subject is not None else set()
         found: list[Candidate] = []
         # Coordinated verbs carry their own objects (and are cues of their own if they are).
-        stack = [c for c in cue.children if c.i not in skip and c.dep_ not in {"conj", "cc"}]
+        # The agent phrase names who acts (see ``actor_of``), not what is referred to.
+        stack = [
+            c for c in cue.children if c.i not in skip and c.dep_ not in {"conj", "cc", "agent"}
+        ]
         while stack:
             token = stack.pop()
             if token.dep_ in {"ccomp", "advcl", "relcl", "acl"} and self._subject_of(token):
@@ -1518,7 +1621,7 @@ def _citations_and_commitments(doc: Doc, index: _Index, nested: _Index) -> list[
         ):
             speakers = _signatories(signatures, sentence.start_char) or speaker
         elif subject.kind == "anonymous":
-            speakers = speaker = ()
+            speakers = speaker = attributor.singled_out(sentence)
         elif subject.kind == "framework" and reporting:
             speakers = ()  # "As the New York Declaration underscores, ...": the report's voice
         elif subject.kind == "named" and any(_same(a, s) for a in subject.actors for s in speaker):
