@@ -140,7 +140,7 @@ KNOWN_ANSWERS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
             "other_name": "New York Declaration",
         },
     ),
-    "states_citing": ({"framework": "Global Compact for Migration"}, {"state_name": "Bangladesh"}),
+    "states_citing": ({"framework": "Global Compact for Migration"}, {"state_name": "Colombia"}),
     "affiliation_edges": (
         {},
         {"person_label": "William Lacy Swing", "organization": "organization/iom"},

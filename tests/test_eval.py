@@ -28,7 +28,7 @@ FLOORS = {
         "state": 0.99,
         "framework": 0.97,
         "affiliation": 0.9,
-        "citation": 0.9,
+        "citation": 0.95,
         # three gold commitments: the margin is one of them
         "commitment": 0.79,
         "participation": 0.4,

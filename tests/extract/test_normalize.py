@@ -44,6 +44,24 @@ def test_markdown_headings_quotes_and_escapes() -> None:
     assert norm.text.splitlines() == ["I. Introduction", "We decide.", "issue_brief $440"]
 
 
+def test_a_run_in_bold_heading_ends_before_the_text_after_it() -> None:
+    original = (
+        "09.00\t<b>PANEL 1: Governance of migration</b> To implement the Agenda, States met.\n"
+        "The <b>IOM</b> Director spoke. <b>Note</b> this.\n<b>Heading.</b> Text follows."
+    )
+    norm = normalize_text(original)
+    assert norm.text.splitlines() == [
+        "09.00",
+        "PANEL 1: Governance of migration",
+        "To implement the Agenda, States met.",
+        # inline bold, or a heading that ends its own sentence, does not break the line
+        "The IOM Director spoke. Note this.",
+        "Heading. Text follows.",
+    ]
+    start = norm.text.index("To implement")
+    assert original[slice(*norm.to_original(start, start + 12))] == "To implement"
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
 def test_offsets_map_back_to_the_same_characters(original: str) -> None:

@@ -85,6 +85,11 @@ _INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9A-Fa-f]{1,6}|[A-Za-z]{2,8});")
 _MD_STRONG = re.compile(r"\*{2,3}|(?<![A-Za-z0-9])_{2}(?=\S)|(?<=\S)_{2}(?![A-Za-z0-9])")
 _MD_EM = re.compile(r"(?<![\w*\\])\*(?=[^\s*])|(?<=[^\s*\\])\*(?![\w*])")
+_BOLD_CLOSE = re.compile(r"</(?:b|strong)\s*>", re.IGNORECASE)
+_BOLD_OPEN = re.compile(r"<(?:b|strong)\b[^>]*>", re.IGNORECASE)
+# Stands for a run-in heading's end until hard line breaks are joined, then becomes one.
+_HEADING_END = "\u2029"
+_HEADING_BREAK = re.compile(r" *\u2029 *")
 _MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.MULTILINE)
 _MD_QUOTE = re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE)
 _MD_ESCAPE = re.compile(r"\\([\\_$*#\[\]()<>&`-])")
@@ -110,6 +115,29 @@ _WRAPPED_LINE = 40
 def _decode_entity(match: re.Match[str]) -> str:
     decoded = html.unescape(match.group(0))
     return decoded if len(decoded) == 1 else match.group(0)
+
+
+def _inline_tag(match: re.Match[str]) -> str:
+    """Drop an inline tag, but keep the end of a run-in bold heading as a break.
+
+    "<b>PANEL 1: Governance of migration</b> To implement the 2030 Agenda, ...": the bold
+    run opens its line (or a table cell) and the text after it starts anew, so the heading
+    and the sentence are two units, not one.
+    """
+    if not _BOLD_CLOSE.fullmatch(match.group(0)):
+        return ""
+    text = match.string
+    line_start = max(text.rfind("\n", 0, match.start()), text.rfind("\t", 0, match.start())) + 1
+    opening = _BOLD_OPEN.match(
+        text, line_start + len(text[line_start:]) - len(text[line_start:].lstrip(" "))
+    )
+    if opening is None or "<" in text[opening.end() : match.start()]:
+        return ""
+    heading = text[opening.end() : match.start()].rstrip()
+    following = text[match.end() : match.end() + 2].lstrip(" ")
+    if not heading or heading[-1] in _TERMINAL or not following[:1].isupper():
+        return ""
+    return _HEADING_END
 
 
 def _join_lines(text: str) -> _Replacement:
@@ -158,7 +186,7 @@ def normalize_text(text: str, *, markup: bool = True) -> NormalizedText:
         rewriter.sub(_HTML_COMMENT, "")
         rewriter.sub(_SUP, " ")
         rewriter.sub(_BLOCK_TAG, "\n")
-        rewriter.sub(_INLINE_TAG, "")
+        rewriter.sub(_INLINE_TAG, _inline_tag)
         rewriter.sub(_ENTITY, _decode_entity)
         rewriter.sub(_MD_RULE, "")
         rewriter.sub(_MD_HEADING, "")
@@ -171,6 +199,7 @@ def normalize_text(text: str, *, markup: bool = True) -> NormalizedText:
     rewriter.sub(_TAB, "\n")
     rewriter.sub(_SPACES, " ")
     rewriter.sub(_LINE_BREAK, _join_lines(rewriter.text))
+    rewriter.sub(_HEADING_BREAK, "\n")
     rewriter.sub(_SPACES, " ")
     rewriter.sub(_SPACE_BEFORE_PUNCT, "")
     clean = rewriter.text
