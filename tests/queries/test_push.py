@@ -26,6 +26,7 @@ import pytest
 from migkg.cli import main
 from migkg.errors import InputError, StoreError
 from migkg.graph.store import open_store
+from migkg.graph.validate import graph_names, iter_graphs, read_graphs
 from migkg.queries.push import push_build
 from migkg.queries.run import NamedQuery, list_queries, run_on_endpoint, run_on_store
 from migkg.queries.serve import make_server
@@ -251,3 +252,21 @@ def test_oxigraph_read_only_server_and_migkg_serve_give_the_same_rows(small_buil
         ours.shutdown()
         ours.server_close()
         thread.join(timeout=10)
+
+
+def test_graphs_are_read_one_at_a_time_and_match_the_whole_build(small_build: Path) -> None:
+    whole = {name: sorted(map(str, triples)) for name, triples in read_graphs(small_build).items()}
+    streamed = {name: sorted(map(str, triples)) for name, triples in iter_graphs(small_build)}
+    assert streamed == {name: triples for name, triples in whole.items() if name}
+    assert graph_names(small_build) == sorted(streamed)
+
+
+def test_a_graph_split_over_two_runs_is_refused(tmp_path: Path) -> None:
+    lines = [
+        '<http://a> <http://p> "1" <http://g/one> .',
+        '<http://a> <http://p> "2" <http://g/two> .',
+        '<http://a> <http://p> "3" <http://g/one> .',
+    ]
+    (tmp_path / "graph.nq").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(StoreError, match="split over separate runs"):
+        list(iter_graphs(tmp_path))

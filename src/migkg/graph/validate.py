@@ -28,7 +28,7 @@ import logging
 import re
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -40,13 +40,15 @@ from rdflib.namespace import RDF, SH
 from migkg.errors import InputError, StoreError
 from migkg.graph.iri import ENTITIES_GRAPH
 from migkg.graph.serialize import VOCABULARY_PREFIXES
-from migkg.graph.store import open_store
+from migkg.graph.store import STORE_DIR, open_store
 
 __all__ = [
     "GraphCheck",
     "ValidationReport",
     "Violation",
     "document_graphs",
+    "graph_names",
+    "iter_graphs",
     "read_graphs",
     "select_graphs",
     "validate_build",
@@ -102,6 +104,65 @@ class ValidationReport:
         for violation in self.violations:
             groups[violation.message].append(violation)
         return sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+
+
+def iter_graphs(store_dir: Path) -> Iterator[tuple[str, list[pyoxigraph.Triple]]]:
+    """The build's named graphs one at a time (graph IRI, its triples), never all in memory.
+
+    ``graph.nq`` is written graph by graph, so each graph is one run of lines; the store is
+    read graph by graph. The default graph (IRI "") is skipped.
+
+    Raises
+    ------
+    StoreError
+        As :func:`read_graphs`, or a graph of ``graph.nq`` is split over separate runs.
+    """
+    nquads = store_dir / "graph.nq"
+    if not nquads.is_file():
+        store = open_store(store_dir)
+        logger.warning(
+            "%s: no graph.nq; reading the store (integer datatypes normalised)", store_dir
+        )
+        for name in sorted(store.named_graphs(), key=lambda node: node.value):
+            if isinstance(name, pyoxigraph.NamedNode):
+                yield (
+                    name.value,
+                    [
+                        pyoxigraph.Triple(q.subject, q.predicate, q.object)
+                        for q in store.quads_for_pattern(None, None, None, name)
+                    ],
+                )
+        return
+    seen: set[str] = set()
+    current = ""
+    triples: list[pyoxigraph.Triple] = []
+    try:
+        for quad in pyoxigraph.parse(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS):
+            name = quad.graph_name
+            key = name.value if isinstance(name, pyoxigraph.NamedNode) else ""
+            if key != current:
+                if current and triples:
+                    yield current, triples
+                if key in seen:
+                    raise StoreError(
+                        f"{nquads}: graph <{key}> is split over separate runs of lines; "
+                        "rebuild to rewrite it"
+                    )
+                seen.add(key)
+                current, triples = key, []
+            triples.append(pyoxigraph.Triple(quad.subject, quad.predicate, quad.object))
+    except (SyntaxError, OSError) as error:
+        raise StoreError(f"{nquads}: cannot read the build ({error})") from error
+    if current and triples:
+        yield current, triples
+
+
+def graph_names(store_dir: Path) -> list[str]:
+    """The IRIs of the build's named graphs (from the store, else a pass over graph.nq)."""
+    if (store_dir / STORE_DIR).is_dir():
+        store = open_store(store_dir)
+        return sorted(n.value for n in store.named_graphs() if isinstance(n, pyoxigraph.NamedNode))
+    return [name for name, _ in iter_graphs(store_dir)]
 
 
 def read_graphs(store_dir: Path) -> dict[str, list[pyoxigraph.Triple]]:

@@ -11,9 +11,9 @@ document without duplicating it. Two protocols:
   ``DROP SILENT GRAPH <iri>`` plus ``INSERT DATA`` in batches (the drop goes with the first batch,
   so the graph is never seen empty between the two).
 
-The build is read from ``graph.nq``, so literals reach the server exactly as built. A graph that
-was pushed before but is no longer in the build (a document left out of the rebuild) is not
-removed.
+The build is read from ``graph.nq``, one graph at a time, so literals reach the server exactly as
+built and memory does not grow with the build. A graph that was pushed before but is no longer in
+the build (a document left out of the rebuild) is removed only with ``prune``.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import pyoxigraph
 from migkg.errors import InputError, StoreError
 from migkg.graph.iri import GRAPH_NAMESPACE
 from migkg.graph.serialize import VOCABULARY_PREFIXES
-from migkg.graph.validate import read_graphs
+from migkg.graph.validate import graph_names, iter_graphs
 
 __all__ = ["DEFAULT_BATCH", "PROTOCOLS", "GraphPush", "PushResult", "push_build"]
 
@@ -230,10 +230,13 @@ def push_build(
             "--prune needs --update-endpoint URL (graphs are dropped by SPARQL Update)"
         )
     started = time.perf_counter()
-    graphs = {name: triples for name, triples in read_graphs(store_dir).items() if name}
+    # One graph in memory at a time: a build of thousands of documents is pushed in pieces.
+    total = len(graph_names(store_dir))
+    pushed: set[str] = set()
     result = PushResult(endpoint)
     use_update = protocol == "update"
-    for index, (graph, triples) in enumerate(sorted(graphs.items())):
+    for index, (graph, triples) in enumerate(iter_graphs(store_dir)):
+        pushed.add(graph)
         began = time.perf_counter()
         if not use_update:
             try:
@@ -242,7 +245,7 @@ def push_build(
                     GraphPush(graph, len(triples), 1, time.perf_counter() - began, "gsp")
                 )
                 if progress is not None:
-                    progress(graph, index + 1, len(graphs))
+                    progress(graph, index + 1, total)
                 continue
             except _NoGraphStore as error:
                 if protocol == "gsp" or update_endpoint is None:
@@ -261,10 +264,10 @@ def push_build(
             GraphPush(graph, len(triples), requests, time.perf_counter() - began, "update")
         )
         if progress is not None:
-            progress(graph, index + 1, len(graphs))
+            progress(graph, index + 1, total)
     if prune:
         assert update_endpoint is not None
-        _update(update_endpoint, _prune_update(set(graphs)), timeout)
+        _update(update_endpoint, _prune_update(pushed), timeout)
         result.pruned = True
     result.seconds = time.perf_counter() - started
     logger.info(
