@@ -44,16 +44,26 @@ FLOORS = {
         "citation": 0.8,
     },
     # A second blind set (the concept note, the issue brief's closing sections, a Geneva
-    # report passage), scored before any rule was changed with it in view; its rows stay
-    # unread while tuning, so it keeps standing for unseen text.
+    # report passage), annotated without running the extractor; first scored untuned
+    # (citation .647), then opened for tuning once the third set existed.
     "blind": {
         "person": 0.94,
         "organization": 0.93,
         "state": 0.99,
         "framework": 0.95,
         "affiliation": 0.85,
-        "citation": 0.64,
+        "citation": 0.74,
         "commitment": 0.66,
+    },
+    # A third blind set (000 Geneva statements, 001 New York partners), annotated after the
+    # second was opened for tuning; see the issue notes for its first, untuned scores.
+    "blind2": {
+        "person": 0.95,
+        "organization": 0.84,
+        "state": 0.98,
+        "framework": 0.7,
+        "affiliation": 0.88,
+        "citation": 0.42,
     },
 }
 

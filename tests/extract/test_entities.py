@@ -469,3 +469,21 @@ def test_a_company_in_the_affiliation_slot(extractor: Extractor, tmp_path: Path)
     names = _names(records, "organization")
     assert {"Kestrel & Moss", "Accenture", "Veldmark Zorn"} <= names
     assert "Geneva" not in names
+
+
+def test_instruments_named_by_class_noun_quoted_title_or_legal_head(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        'In 2015, the IPU adopted a declaration on "the imperative for fairer and more humane '
+        'migration". A speaker described the pilot programme Humanitarian Corridors. The '
+        "Migration and Aliens Act of Costa Rica was approved in 2010. The framework of the "
+        "workshop was discussed.\n",
+    )
+    frameworks = _surfaces(records, "framework")
+    assert "the imperative for fairer and more humane migration" in frameworks
+    assert "Humanitarian Corridors" in frameworks
+    assert any(f.startswith("Migration and Aliens Act") for f in frameworks)
+    assert not any("workshop" in f.lower() for f in frameworks)

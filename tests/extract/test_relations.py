@@ -148,6 +148,34 @@ def test_a_participle_names_only_the_item_it_follows(extractor: Extractor, tmp_p
     assert {f for _, f in _pairs(records, "citation")} == {"Migration Governance Framework"}
 
 
+def test_a_reference_names_the_author_of_each_work(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Recruitment reform is under way.\n"
+        "12 See ILO, General Principles and Operational Guidelines for Fair Recruitment 2016; "
+        "UNHCR, the New York Declaration for Refugees and Migrants; a study by IOM.\n",
+    )
+    assert _typed(records) == {
+        (
+            "International Labour Organization",
+            "General Principles and Operational Guidelines for Fair Recruitment",
+            "adopts",
+        ),
+        ("Office of the United Nations High Commissioner for Refugees", NYD, "adopts"),
+    }
+
+
+def test_a_body_that_drafts_a_framework_adopts_it(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "The Global Migration Group has drafted the New York Declaration for Refugees and "
+        "Migrants. States will develop the Sendai Framework for Disaster Risk Reduction.\n",
+    )
+    assert _typed(records) == {("Global Migration Group", NYD, "adopts")}
+
+
 def test_a_closing_parenthesis_attributes_its_clause(extractor: Extractor, tmp_path: Path) -> None:
     records = _extract(
         extractor,

@@ -91,6 +91,12 @@ _QUOTED_APPOSITION = re.compile(
     r"[“\"](?P<name>[A-ZÀ-Þ][^”\"\n]{2,80}?)[”\"][\u00b9\u00b2\u00b3\u2070-\u2079]*,?\s+"
     r"(?:a|an|the)\s+(?:[a-z-]+\s+){0,2}?(?P<class>[a-z]+)\b"
 )
+# An instrument named by its quoted title after its class noun: 'a declaration on "..."'.
+_QUOTED_TITLE = re.compile(
+    r"\b(?:a|an|the|its|their)\s+(?P<class>declaration|resolution|convention|charter|protocol|"
+    r"strategy|plan|programme|program|initiative|framework|agenda)\s+"
+    r"(?:on|entitled|titled|called|named)\s+[“\"](?P<name>[^”\"\n]{5,120}?)[”\"]"
+)
 _SEATED_HEADS = frozenset(["Office", "Delegation", "Embassy", "Consulate"])
 _ORG_CONNECTORS = frozenset(["of", "for", "on", "against", "to", "and", "the", "&"])
 _STATE_QUALIFIERS = frozenset(["of", "for"])
@@ -981,10 +987,17 @@ class EntityRecognizer:
             if token.lower_ not in classes:
                 continue
             k = token.i + 1
+            listing = True
             if k + 1 < len(doc) and doc[k].lower_ == "such" and doc[k + 1].lower_ == "as":
                 k += 2
             elif k < len(doc) and doc[k].lower_ == "including":
                 k += 1
+            elif (
+                k < len(doc)
+                and doc[k].text[:1].isupper()
+                and any(left.dep_ == "det" for left in token.lefts)
+            ):
+                listing = False  # "the pilot programme Humanitarian Corridors": one name
             else:
                 continue
             while k < len(doc):
@@ -1012,10 +1025,24 @@ class EntityRecognizer:
                         kind="initiative",
                     )
                 )
-                if k + 1 < len(doc) and doc[k].lower_ in {"and", ","}:
+                if listing and k + 1 < len(doc) and doc[k].lower_ in {"and", ","}:
                     k += 1 + (doc[k].text == "," and doc[k + 1].lower_ == "and")
                 else:
                     break
+        for match in _QUOTED_TITLE.finditer(text):
+            # 'adopted a declaration on "the imperative for fairer ... migration"'
+            if not covered[match.start("name")]:
+                kind = self.framework_heads.get(match.group("class").capitalize(), "initiative")
+                found.append(
+                    Candidate(
+                        match.start("name"),
+                        match.end("name"),
+                        "framework",
+                        match.group("name"),
+                        "pattern",
+                        kind=kind,
+                    )
+                )
         for match in _QUOTED_APPOSITION.finditer(text):
             if match.group("class").lower() in classes and not covered[match.start("name")]:
                 found.append(
