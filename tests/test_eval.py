@@ -63,7 +63,7 @@ FLOORS = {
         "state": 0.98,
         "framework": 0.7,
         "affiliation": 0.88,
-        "citation": 0.42,
+        "citation": 0.47,
     },
 }
 

@@ -176,6 +176,16 @@ def test_a_body_that_drafts_a_framework_adopts_it(extractor: Extractor, tmp_path
     assert _typed(records) == {("Global Migration Group", NYD, "adopts")}
 
 
+def test_he_and_other_speakers_keeps_the_speaker(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Amina Diallo, Director of Migration, Senegal, stated that data matter. He and other "
+        "speakers decried polarization. The New York Declaration was recalled.\n",
+    )
+    assert ("Amina Diallo", NYD) in _pairs(records, "citation")
+
+
 def test_a_closing_parenthesis_attributes_its_clause(extractor: Extractor, tmp_path: Path) -> None:
     records = _extract(
         extractor,

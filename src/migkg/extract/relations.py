@@ -736,6 +736,10 @@ class _Attributor:
         if named:
             delegated = any(part.delegated for part in parts if part.kind == "named")
             return _Subject("named", _unique(named), delegated)
+        # "He and other speakers decried ...": the named speaker goes on speaking.
+        kinds = {part.kind for part in parts}
+        if "pronoun" in kinds and "anonymous" in kinds:
+            return _Subject("pronoun")
         for kind in ("anonymous", "framework", "pronoun", "first_person"):
             for part in parts:
                 if part.kind == kind:
