@@ -68,3 +68,28 @@ def test_migration_and_refugee_compacts_stay_apart() -> None:
     assert migration is not None and refugees is not None and migration.id != refugees.id
     assert gazetteer.lookup("GCM") == migration
     assert fold("The Global Compact") == "global compact"
+
+
+def test_person_blocking_keys_cover_every_name_match() -> None:
+    from migkg.extract.names import same_person
+    from migkg.extract.resolve import _blocking_keys
+
+    names = [
+        "William Lacy Swing",
+        "W.L. Swing",
+        "Gordon Kihlangwa",
+        "Gordon Kihalangwa",
+        "Juan José Gómez-Camacho",
+        "Juan José Gómez Camacho",
+        "Juan José Gómez",
+        "Pablo César García Sáenz",
+        "García Sáenz",
+        "M. Riaz Hamidullah",
+        "Riaz Hamidullah",
+        "Peter Thomson",
+        "Laura Thompson",
+    ]
+    for a in names:
+        for b in names:
+            if same_person(a, b):
+                assert _blocking_keys(a) & _blocking_keys(b), (a, b)

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from migkg.extract.gazetteer import fold, load_gazetteer
-from migkg.extract.names import same_person, strong_variant
+from migkg.extract.names import given_and_surname, same_person, strong_variant
 from migkg.extract.records import DocRecords, Entity
 
 __all__ = ["CanonicalEntity", "Resolution", "resolve_entities", "slug"]
@@ -126,6 +126,27 @@ def resolve_entities(records: list[DocRecords]) -> Resolution:
     return Resolution(entities, local, log)
 
 
+def _blocking_keys(name: str) -> set[tuple[str, str]]:
+    """Keys that two names :func:`same_person` may match always share.
+
+    The folded name; the surname, and for surnames of six letters or more every form with one
+    letter deleted (two words within one edit share one of them); the first three words (a
+    name with its second surname dropped).
+    """
+    folded = fold(name)
+    keys = {("name", folded)}
+    _, surname = given_and_surname(name)
+    if surname:
+        keys.add(("surname", surname))
+        if len(surname) >= 6:
+            keys.add(("near", surname))
+            keys.update(("near", surname[:i] + surname[i + 1 :]) for i in range(len(surname)))
+    words = folded.split()
+    if len(words) >= 3:
+        keys.add(("prefix", " ".join(words[:3])))
+    return keys
+
+
 def _resolve_people(
     people: list[tuple[str, Entity]],
     records: list[DocRecords],
@@ -146,11 +167,15 @@ def _resolve_people(
         ),
     )
     clusters: list[dict[str, object]] = []
+    # Clusters by the keys a matching name must share (see ``_blocking_keys``): comparing each
+    # name with every cluster grows with the square of the corpus.
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for doc_id, entity in ordered:
         orgs = affiliations.get((doc_id, entity.key), set())
         chosen = None
         reason = ""
-        for cluster in clusters:
+        candidates = sorted({i for key in _blocking_keys(entity.name) for i in blocks[key]})
+        for cluster in (clusters[i] for i in candidates):
             name = str(cluster["name"])
             if fold(name) == fold(entity.name):
                 chosen, reason = cluster, "same folded name"
@@ -170,6 +195,8 @@ def _resolve_people(
                     break
         if chosen is None:
             chosen = {"name": entity.name, "orgs": set(), "docs": set(), "members": []}
+            for key in _blocking_keys(entity.name):
+                blocks[key].append(len(clusters))
             clusters.append(chosen)
             reason = "first form"
         chosen["orgs"].update(orgs)  # type: ignore[attr-defined]
