@@ -91,10 +91,10 @@ _QUOTED_APPOSITION = re.compile(
     r"[“\"](?P<name>[A-ZÀ-Þ][^”\"\n]{2,80}?)[”\"][\u00b9\u00b2\u00b3\u2070-\u2079]*,?\s+"
     r"(?:a|an|the)\s+(?:[a-z-]+\s+){0,2}?(?P<class>[a-z]+)\b"
 )
-# An instrument named by its quoted title after its class noun: 'a declaration on "..."'.
+# An instrument named by its quoted title after its class noun ('a declaration on "..."'; the
+# class nouns are in title_classes.txt).
 _QUOTED_TITLE = re.compile(
-    r"\b(?:a|an|the|its|their)\s+(?P<class>declaration|resolution|convention|charter|protocol|"
-    r"strategy|plan|programme|program|initiative|framework|agenda)\s+"
+    r"\b(?:a|an|the|its|their)\s+(?P<class>[a-z]+)\s+"
     r"(?:on|entitled|titled|called|named)\s+[“\"](?P<name>[^”\"\n]{5,120}?)[”\"]"
 )
 _SEATED_HEADS = frozenset(["Office", "Delegation", "Embassy", "Consulate"])
@@ -137,6 +137,7 @@ def _word_lists() -> dict[str, frozenset[str]]:
             "introducers",
             "boundary_words",
             "framework_classes",
+            "title_classes",
             "weak_org_heads",
             "months",
         )
@@ -978,6 +979,7 @@ class EntityRecognizer:
         apposition to the class noun).
         """
         classes = self.words["framework_classes"]
+        title_classes = self.words["title_classes"]
         text = doc.text
         covered = bytearray(len(text) + 1)
         for c in known:
@@ -1031,7 +1033,7 @@ class EntityRecognizer:
                     break
         for match in _QUOTED_TITLE.finditer(text):
             # 'adopted a declaration on "the imperative for fairer ... migration"'
-            if not covered[match.start("name")]:
+            if match.group("class") in title_classes and not covered[match.start("name")]:
                 kind = self.framework_heads.get(match.group("class").capitalize(), "initiative")
                 found.append(
                     Candidate(

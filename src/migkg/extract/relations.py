@@ -66,6 +66,7 @@ class _Cues:
     not_role_starts: frozenset[str]
     singling_out: tuple[str, ...]
     list_fillers: frozenset[str]
+    group_kinds: dict[str, frozenset[str]]  # head noun of an unnamed group -> its members' type
 
 
 @lru_cache(maxsize=1)
@@ -125,6 +126,11 @@ def _cues() -> _Cues:
         not_role_starts=frozenset(groups.get("not_role_start", ())),
         singling_out=tuple(groups.get("singling_out", ())),
         list_fillers=frozenset(groups.get("list_filler", ())),
+        group_kinds={
+            noun: frozenset({member_type})
+            for member_type in ("organization", "state")
+            for noun in groups.get(f"{member_type}_group", ())
+        },
     )
 
 
@@ -167,9 +173,10 @@ def find_relations(doc: Doc, candidates: list[Candidate]) -> list[RawRelation]:
     nested = _Index([c for c in candidates if "nested" in c.attributes])
     relations = _affiliations(doc, index)
     relations += _roles_held_as(doc, index)
-    relations += _participations(doc.text, index)
+    text = doc.text  # a join over every token: read once
+    relations += _participations(text, index)
     relations += _citations_and_commitments(doc, index, nested)
-    relations += _reference_citations(doc.text, index)
+    relations += _reference_citations(text, index)
     return relations
 
 
@@ -654,16 +661,6 @@ _FIRST_PERSON = frozenset({"i", "we"})
 _FIRST_PERSON_WORDS = frozenset({"i", "we", "my", "our"})
 _MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod"})
 _SPEAKER_TYPES = frozenset({"person", "organization", "state", "collective"})
-# What an unnamed group of speakers is made of, by the head noun of its phrase.
-_GROUP_KINDS = {
-    "organization": frozenset({"organization"}),
-    "organisation": frozenset({"organization"}),
-    "agency": frozenset({"organization"}),
-    "ngo": frozenset({"organization"}),
-    "state": frozenset({"state"}),
-    "country": frozenset({"state"}),
-    "government": frozenset({"state"}),
-}
 _VERB_POS = frozenset({"VERB", "AUX"})
 _PRONOUN_REACH = 8  # sentences a "he"/"she" may look back, across list items and paragraphs
 _SIGNATURE_REACH = 6000
@@ -942,7 +939,7 @@ class _Attributor:
         start = max(subject.right_edge.idx + len(subject.right_edge), sentence.start_char)
         text = self.text[start : sentence.end_char]
         lowered = text.lower()
-        kinds = _GROUP_KINDS.get(subject.lemma_.lower())
+        kinds = self.cues.group_kinds.get(subject.lemma_.lower())
         for marker in self.cues.singling_out:
             for match in re.finditer(rf"(?<![\w-]){re.escape(marker)}\s", lowered):
                 tail = start + match.end()

@@ -174,7 +174,8 @@ def _resolve_people(
         orgs = affiliations.get((doc_id, entity.key), set())
         chosen = None
         reason = ""
-        candidates = sorted({i for key in _blocking_keys(entity.name) for i in blocks[key]})
+        keys = _blocking_keys(entity.name)
+        candidates = sorted({i for key in keys for i in blocks[key]})
         for cluster in (clusters[i] for i in candidates):
             name = str(cluster["name"])
             if fold(name) == fold(entity.name):
@@ -195,7 +196,7 @@ def _resolve_people(
                     break
         if chosen is None:
             chosen = {"name": entity.name, "orgs": set(), "docs": set(), "members": []}
-            for key in _blocking_keys(entity.name):
+            for key in keys:
                 blocks[key].append(len(clusters))
             clusters.append(chosen)
             reason = "first form"
