@@ -176,6 +176,28 @@ def test_a_body_that_drafts_a_framework_adopts_it(extractor: Extractor, tmp_path
     assert _typed(records) == {("Global Migration Group", NYD, "adopts")}
 
 
+def test_timeline_entries_name_who_adopted_what(extractor: Extractor, tmp_path: Path) -> None:
+    # Entries run together without punctuation; the parser cannot be relied on here.
+    records = _extract(
+        extractor,
+        tmp_path,
+        "2016\tAdoption of the New York Declaration for Refugees and Migrants (with the Sendai "
+        "Framework for Disaster Risk Reduction) by the UN General Assembly Adoption of the "
+        "non-binding IOM Migration Crisis Operational Framework Launch of the Nansen Initiative\n"
+        "The Global Migration Group promotes implementation of the Paris Agreement.\n",
+    )
+    sendai = "Sendai Framework for Disaster Risk Reduction 2015\u20132030"
+    assert _typed(records) == {
+        ("United Nations General Assembly", NYD, "adopts"),
+        ("United Nations General Assembly", sendai, "adopts"),
+        (
+            "International Organization for Migration",
+            "Migration Crisis Operational Framework",
+            "adopts",
+        ),
+    }
+
+
 def test_he_and_other_speakers_keeps_the_speaker(extractor: Extractor, tmp_path: Path) -> None:
     records = _extract(
         extractor,

@@ -47,6 +47,7 @@ class _Cues:
 
     citation_verbs: dict[str, tuple[str, frozenset[str]]]  # lemma -> (type, required particles)
     citation_nouns: dict[str, str]
+    event_nouns: frozenset[str]  # nouns that open an entry of a timeline ("Launch of ...")
     citation_phrases: tuple[tuple[str, str], ...]
     commitment_verbs: dict[str, tuple[str, bool]]  # lemma -> (modality, needs a to-infinitive)
     commitment_nouns: dict[str, str]
@@ -73,12 +74,16 @@ class _Cues:
 def _cues() -> _Cues:
     citation_verbs: dict[str, tuple[str, frozenset[str]]] = {}
     citation_nouns: dict[str, str] = {}
+    event_nouns: set[str] = set()
     phrases: list[tuple[str, str]] = []
     for cue in load_pattern_file("citation_cues.jsonl"):
         if "lemma" in cue:
             citation_verbs.setdefault(cue["lemma"], (cue["type"], frozenset(cue.get("with", ()))))
         elif "noun" in cue:
             citation_nouns[cue["noun"]] = cue["type"]
+            event_nouns.add(cue["noun"])
+        elif "event_noun" in cue:
+            event_nouns.add(cue["event_noun"])
         else:
             phrases.append((cue["phrase"], cue["type"]))
     verbs: dict[str, tuple[str, bool]] = {}
@@ -107,6 +112,7 @@ def _cues() -> _Cues:
     return _Cues(
         citation_verbs=citation_verbs,
         citation_nouns=citation_nouns,
+        event_nouns=frozenset(event_nouns),
         citation_phrases=tuple(phrases),
         commitment_verbs=verbs,
         commitment_nouns=nouns,
@@ -1298,7 +1304,69 @@ class _Attributor:
             for framework in self.named_within(token):
                 if all(framework is not o for o in objects):
                     found.extend((actor, framework, "cites") for actor in actors)
+        return found + self.entries(sentence)
+
+    def entries(self, sentence: Span) -> list[tuple[Candidate, Candidate, str]]:
+        """Nominal acts written as timeline entries: "Adoption of X (with Y) by the Z".
+
+        Timelines and annexes run such entries together without punctuation ("... by the UN
+        General Assembly Adoption of the Migration Governance Framework by the IOM Council"),
+        and the parser makes little of them, so they are read off the surface: the frameworks
+        between "of" and the first "by" outside parentheses are acted on by the candidate
+        right after that "by"; a capitalised event noun ("Launch", "Establishment") opens
+        the next entry.
+        """
+        found: list[tuple[Candidate, Candidate, str]] = []
+        tokens = list(sentence)
+        for position, token in enumerate(tokens[:-1]):
+            cue_type = self.cues.citation_nouns.get(token.lower_)
+            if cue_type is None or tokens[position + 1].lower_ != "of":
+                continue
+            if self.candidate(token) is not None:
+                continue  # a word of a name
+            frameworks: list[Candidate] = []
+            depth = 0
+            for index in range(position + 2, len(tokens)):
+                word = tokens[index]
+                if word.text == "(":
+                    depth += 1
+                elif word.text == ")":
+                    depth = max(0, depth - 1)
+                elif (
+                    word.is_title
+                    and word.lower_ in self.cues.event_nouns
+                    and self.candidate(word) is None
+                ):
+                    break  # the next entry
+                elif word.lower_ == "by" and depth == 0:
+                    actor = self._entry_actor(tokens[index + 1 : index + 3])
+                    if actor is not None:
+                        found.extend((actor, framework, cue_type) for framework in frameworks)
+                        frameworks = []
+                    break
+                else:
+                    framework = self._framework_at(word)
+                    if framework is not None and all(framework is not f for f in frameworks):
+                        frameworks.append(framework)
+            # No "by": an entry that opens with a framework named after its maker ("Adoption of
+            # the non-binding IOM Migration Crisis Operational Framework") is the maker's act.
+            if not frameworks:
+                continue
+            opening = self.text[tokens[position + 1].idx : frameworks[0].start]
+            if token.is_title and len(opening.split()) <= 3:
+                issuer = self._issuer(frameworks[0])
+                found.extend((actor, frameworks[0], cue_type) for actor in issuer.actors)
         return found
+
+    def _entry_actor(self, following: list[Token]) -> Candidate | None:
+        """The named actor a "by" introduces: "by the IOM Council", "by UNHCR"."""
+        for word in following:
+            candidate = self.candidate(word)
+            if candidate is not None:
+                return candidate if candidate.type in _SPEAKER_TYPES else None
+            if word.pos_ != "DET":
+                return None
+        return None
 
     def speaker_type(self, framework: Candidate, speakers: tuple[Candidate, ...]) -> str:
         """How the speakers relate to a framework they name: the cue that governs it, if theirs.
