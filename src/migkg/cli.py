@@ -85,7 +85,8 @@ def build(
         typer.Option("--jobs", "-j", min=1, help="Extraction processes (default: all cores)."),
     ] = None,
     engine: Annotated[
-        str, typer.Option(help="Where extraction runs: local, or spark (needs migkg[spark]).")
+        # The backslash keeps rich from reading "[spark]" as markup and dropping it.
+        str, typer.Option(help="Where extraction runs: local, or spark (needs migkg\\[spark]).")
     ] = "local",
     spark_master: Annotated[
         str | None,

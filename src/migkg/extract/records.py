@@ -7,7 +7,7 @@ All offsets are Unicode code points in the document's original decoded text, end
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
@@ -91,14 +91,68 @@ class DocRecords:
     relations: list[Relation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    def as_dict(self) -> dict[str, Any]:
+        """The record as plain JSON data (what :meth:`to_json` writes)."""
+        # Spelled out rather than dataclasses.asdict, which deep-copies every value and was the
+        # costliest step of writing a large document's records.
+        return {
+            "doc_id": self.doc_id,
+            "source_path": self.source_path,
+            "content_hash": self.content_hash,
+            "media_type": self.media_type,
+            "char_count": self.char_count,
+            "title": self.title,
+            "entities": [
+                {
+                    "key": e.key,
+                    "type": e.type,
+                    "name": e.name,
+                    "kind": e.kind,
+                    "gazetteer_id": e.gazetteer_id,
+                    "aliases": list(e.aliases),
+                    "attributes": [list(a) for a in e.attributes],
+                }
+                for e in self.entities
+            ],
+            "mentions": [
+                {
+                    "entity": m.entity,
+                    "start": m.start,
+                    "end": m.end,
+                    "text": m.text,
+                    "source": m.source,
+                }
+                for m in self.mentions
+            ],
+            "relations": [
+                {
+                    "type": r.type,
+                    "subject": r.subject,
+                    "object": r.object,
+                    "evidence": {
+                        "start": r.evidence.start,
+                        "end": r.evidence.end,
+                        "quote": r.evidence.quote,
+                    },
+                    "attributes": [list(a) for a in r.attributes],
+                }
+                for r in self.relations
+            ],
+            "warnings": list(self.warnings),
+        }
+
     def to_json(self) -> str:
         """Serialise to one line of JSON with sorted keys (stable across runs)."""
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        return json.dumps(self.as_dict(), ensure_ascii=False, sort_keys=True)
 
     @classmethod
-    def from_json(cls, line: str) -> DocRecords:
+    def from_json(cls, line: str | bytes) -> DocRecords:
         """Read a record written by :meth:`to_json`."""
-        data: dict[str, Any] = json.loads(line)
+        return cls.from_dict(json.loads(line))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DocRecords:
+        """Read the JSON data :meth:`as_dict` gives."""
         return cls(
             doc_id=data["doc_id"],
             source_path=data["source_path"],

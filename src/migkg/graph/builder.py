@@ -15,34 +15,34 @@ import shutil
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 
 from migkg.errors import BuildError, InputError
 from migkg.extract.ingest import SourceDocument, discover_documents, read_document
-from migkg.extract.parallel import extract_documents
-from migkg.extract.pipeline import (
-    PARALLEL_MIN_CHARS,
-    PIPELINE_VERSION,
-    Extractor,
-    pipeline_fingerprint,
-)
+from migkg.extract.parallel import WorkerPool, extract_documents
 from migkg.extract.records import DocRecords
 from migkg.extract.resolve import resolve_entities
+from migkg.extract.version import PARALLEL_MIN_CHARS, PIPELINE_VERSION
 from migkg.graph.build import entities_graph
+from migkg.graph.chunks import GraphChunks
 from migkg.graph.graph_cache import GraphCache
-from migkg.graph.graph_workers import GraphWorkers, build_graph_nquads
+from migkg.graph.graph_workers import GraphBuilder, GraphWorkers
 from migkg.graph.iri import ENTITIES_GRAPH, document_graph
+from migkg.graph.record_cache import RecordCache, StoredRecords
 from migkg.graph.store import (
     STORE_DIR,
     StagedOutput,
     build_lock,
     interrupted_builds,
     summary_json,
-    write_atomic,
 )
+
+if TYPE_CHECKING:
+    from migkg.extract.pipeline import Extractor
 
 __all__ = ["CACHE_DIR", "ENGINES", "BuildResult", "build", "build_from_records"]
 
@@ -87,36 +87,13 @@ def _unique_ids(sources: list[SourceDocument]) -> list[SourceDocument]:
     return unique
 
 
-def _cache_name(content_hash: str) -> str:
-    # A changed pipeline, model or gazetteer changes the fingerprint and so every name.
-    return f"{content_hash}-{pipeline_fingerprint()}.json"
-
-
-def _for_resolution(records: DocRecords) -> DocRecords:
-    """What entity resolution reads of a document: its entities and affiliations."""
-    return replace(
-        records,
-        mentions=[],
-        relations=[r for r in records.relations if r.type == "affiliation"],
-    )
-
-
-def _read_records(path: Path) -> DocRecords | None:
-    try:
-        return DocRecords.from_json(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError):
-        logger.warning("%s: unreadable cache entry, extracting again", path)
-        return None
-
-
 @dataclass(slots=True)
 class _Pending:
-    """A document on its way into the output: cached quads, a graph being built, or neither."""
+    """A document on its way into the output: a cached graph, a graph being built, or neither."""
 
-    line: str
-    records: DocRecords
+    stored: StoredRecords
     key: str
-    cached: list[pyoxigraph.Quad] | None
+    cached: GraphChunks | None
     future: Future[bytes] | None
 
 
@@ -128,80 +105,89 @@ class _Assembly:
         self.relation_counts: Counter[str] = Counter()
         self.warnings: list[str] = []
 
-    def add(self, records: DocRecords) -> None:
+    def add(self, stored: StoredRecords) -> None:
+        records = stored.light
         self.documents.append(
             {
                 "path": records.source_path,
                 "id": records.doc_id,
                 "sha256": records.content_hash,
                 "entities": len(records.entities),
-                "mentions": len(records.mentions),
-                "relations": len(records.relations),
+                "mentions": stored.mentions,
+                "relations": sum(stored.relation_counts.values()),
                 "warnings": records.warnings,
             }
         )
-        self.relation_counts.update(r.type for r in records.relations)
+        self.relation_counts.update(stored.relation_counts)
         self.warnings.extend(records.warnings)
 
 
 def _assemble(
     staged: StagedOutput,
-    for_resolution: list[DocRecords],
-    full_records: Callable[[], Iterator[tuple[str, DocRecords]]],
+    documents: list[StoredRecords],
     graph_cache: GraphCache | None = None,
     previous_graphs: dict[str, str] | None = None,
-    jobs: int = 1,
+    pool: WorkerPool | None = None,
 ) -> BuildResult:
     """Resolve entities, then stream every document's graph into the staged store.
 
-    ``full_records`` yields each document's records with their JSON line. With a
-    ``graph_cache``, a document whose graph would come out the same as in an earlier build
-    takes that graph instead of building it again; ``previous_graphs`` (graph name → key) says
-    which of those the copied previous store already holds. With ``jobs`` > 1 the graphs are
-    built in that many processes and added in document order all the same.
+    With a ``graph_cache``, a document whose graph would come out the same as in an earlier
+    build takes that graph instead of building it again; ``previous_graphs`` (graph name →
+    key) says which of those the copied previous store already holds. With a ``pool``, the
+    graphs to build go to its processes (when there is enough to build) and are added in
+    document order all the same.
     """
-    resolution = resolve_entities(for_resolution)
-    del for_resolution
+    resolution = resolve_entities([stored.light for stored in documents])
+    keys = [graph_cache.key(s.light, resolution) if graph_cache else "" for s in documents]
+    to_build = [
+        stored
+        for stored, key in zip(documents, keys, strict=True)
+        if graph_cache is None or not graph_cache.has(key)
+    ]
     assembly = _Assembly()
-    workers = GraphWorkers(jobs, resolution, PIPELINE_VERSION) if jobs > 1 else None
+    builder = GraphBuilder(resolution, PIPELINE_VERSION)
+    workers = None
+    if pool is not None and _worth_parallel([s.light.char_count for s in to_build]):
+        workers = GraphWorkers(pool, resolution, PIPELINE_VERSION, staged.path)
+    window_size = 2 * pool.jobs if workers is not None and pool is not None else 1
     # Documents whose graphs are being built, oldest first: a bounded window keeps the
     # workers busy while graphs go into the output in document order.
     window: deque[_Pending] = deque()
 
     def add(pending: _Pending) -> None:
-        records_file.write(pending.line.rstrip("\n") + "\n")
-        name = pyoxigraph.NamedNode(str(document_graph(pending.records.doc_id)))
+        records_file.write(pending.stored.line())
+        name = pyoxigraph.NamedNode(str(document_graph(pending.stored.light.doc_id)))
         if pending.cached is not None:
             unchanged = (previous_graphs or {}).get(name.value) == pending.key
-            staged.add_quads(name, pending.cached, in_store=unchanged)
+            staged.add_chunks(name, pending.cached, in_store=unchanged)
         else:
             if pending.future is not None:
                 data = pending.future.result()
             else:
-                data = build_graph_nquads(pending.records, resolution, PIPELINE_VERSION)
-            quads = list(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_QUADS))
-            staged.add_quads(name, quads)
+                data = builder.build(pending.stored.records())
+            staged.add_chunks(name, GraphChunks.from_bytes(data))
             if graph_cache:
-                graph_cache.put_nquads(pending.key, data)
-        assembly.add(pending.records)
+                graph_cache.put(pending.key, data)
+        assembly.add(pending.stored)
 
     try:
         staged.add_graph(entities_graph(resolution))
-        with (staged.path / "records.jsonl").open("w", encoding="utf-8") as records_file:
+        with (staged.path / "records.jsonl").open("wb") as records_file:
             manifest: dict[str, str] = {}
-            for line, records in full_records():
-                key = graph_cache.key(records, resolution) if graph_cache else ""
+            for stored, key in zip(documents, keys, strict=True):
                 cached = graph_cache.get(key) if graph_cache else None
-                manifest[str(document_graph(records.doc_id))] = key
-                future = workers.submit(line) if workers and cached is None else None
-                window.append(_Pending(line, records, key, cached, future))
-                while len(window) > 2 * jobs:
+                manifest[str(document_graph(stored.light.doc_id))] = key
+                future = None
+                if workers is not None and cached is None:
+                    future = workers.submit(stored.line().decode("utf-8"))
+                window.append(_Pending(stored, key, cached, future))
+                while len(window) > window_size:
                     add(window.popleft())
             while window:
                 add(window.popleft())
             if graph_cache:
                 graph_cache.write_manifest(manifest)
-    except (ValueError, SyntaxError) as error:
+    except (ValueError, SyntaxError, OSError) as error:
         raise BuildError(f"cannot write the graph: {error}") from error
     finally:
         if workers is not None:
@@ -236,25 +222,6 @@ def _assemble(
     )
 
 
-def _reuse_cached(
-    sources: list[SourceDocument], folders: list[Path], cache: Path
-) -> dict[str, DocRecords]:
-    """Copy still-valid records of earlier (or interrupted) builds into ``cache``."""
-    reused: dict[str, DocRecords] = {}
-    for source in sources:
-        name = _cache_name(source.content_hash)
-        for folder in folders:
-            records = _read_records(folder / name) if (folder / name).is_file() else None
-            if records is None:
-                continue
-            # The same bytes may now sit under another path or name.
-            records.source_path, records.doc_id = source.path, source.doc_id
-            write_atomic(cache / name, (records.to_json() + "\n").encode("utf-8"))
-            reused[source.doc_id] = _for_resolution(records)
-            break
-    return reused
-
-
 def _extract(
     pending: list[SourceDocument],
     *,
@@ -262,12 +229,13 @@ def _extract(
     jobs: int,
     extractor: Extractor | None,
     spark_master: str | None,
+    pool: WorkerPool | None,
 ) -> Iterable[DocRecords]:
     if engine == "spark":
         from migkg.extract.spark import extract_with_spark
 
         return extract_with_spark(pending, master=spark_master)
-    return extract_documents(pending, jobs=jobs, extractor=extractor)
+    return extract_documents(pending, jobs=jobs, extractor=extractor, pool=pool)
 
 
 @contextlib.contextmanager
@@ -314,65 +282,82 @@ def build(
         raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     files = discover_documents(paths)
     sources = _unique_ids([read_document(path) for path in files])
+    # One pool of worker processes for extraction and then graph building (started on demand).
+    pool = WorkerPool(jobs) if jobs > 1 else None
+    try:
+        return _build(sources, out_dir, extractor, jobs, engine, spark_master, progress, pool)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _build(
+    sources: list[SourceDocument],
+    out_dir: Path,
+    extractor: Extractor | None,
+    jobs: int,
+    engine: str,
+    spark_master: str | None,
+    progress: ProgressCallback | None,
+    pool: WorkerPool | None,
+) -> BuildResult:
     with build_lock(out_dir), _staged(out_dir, reuse_store=True) as (staged, leftover_caches):
         cache = staged.path / CACHE_DIR
         cache.mkdir()
-        light = _reuse_cached(sources, [out_dir.resolve() / CACHE_DIR, *leftover_caches], cache)
-        pending = [source for source in sources if source.doc_id not in light]
-        reused = len(light)
-        for records in _extract(
-            pending, engine=engine, jobs=jobs, extractor=extractor, spark_master=spark_master
-        ):
-            write_atomic(
-                cache / _cache_name(records.content_hash),
-                (records.to_json() + "\n").encode("utf-8"),
-            )
-            light[records.doc_id] = _for_resolution(records)
-            if progress is not None:
-                progress(records.source_path, len(light) - reused, len(pending))
-        logger.info("%d document(s) extracted, %d reused from the cache", len(pending), reused)
-
-        def full_records() -> Iterator[tuple[str, DocRecords]]:
-            for source in sources:
-                path = cache / _cache_name(source.content_hash)
-                try:
-                    line = path.read_text(encoding="utf-8")
-                    yield line, DocRecords.from_json(line)
-                except (OSError, ValueError, KeyError, TypeError) as error:
-                    raise BuildError(
-                        f"{source.path}: its extracted records could not be read back ({error})"
-                    ) from error
-
         previous_cache = out_dir.resolve() / CACHE_DIR
+        record_cache = RecordCache(cache, [previous_cache, *leftover_caches])
+        stored: dict[str, StoredRecords] = {}
+        for source in sources:
+            found = record_cache.reuse(source)
+            if found is not None:
+                stored[source.doc_id] = found
+        pending = [source for source in sources if source.doc_id not in stored]
+        reused = len(stored)
+        extracted = _extract(
+            pending,
+            engine=engine,
+            jobs=jobs,
+            extractor=extractor,
+            spark_master=spark_master,
+            pool=pool,
+        )
+        for records in extracted:
+            stored[records.doc_id] = record_cache.put(records)
+            if progress is not None:
+                progress(records.source_path, len(stored) - reused, len(pending))
+        logger.info("%d document(s) extracted, %d reused from the cache", len(pending), reused)
         graphs = GraphCache(cache, [previous_cache, *leftover_caches])
         previous_graphs = GraphCache.read_manifest(previous_cache) if staged.reused_store else {}
         result = _assemble(
             staged,
-            [light[source.doc_id] for source in sources],
-            full_records,
+            [stored[source.doc_id] for source in sources],
             graphs,
             previous_graphs,
-            jobs=jobs if _worth_parallel(sources) else 1,
+            pool,
         )
         logger.info("%d document graph(s) reused from the cache", graphs.reused)
         return result
 
 
-def _worth_parallel(sources: list[SourceDocument]) -> bool:
-    # Worker processes take about a second to start: only worth it for a larger corpus.
-    return len(sources) > 1 and sum(len(s.text) for s in sources) >= PARALLEL_MIN_CHARS
+def _worth_parallel(sizes: list[int]) -> bool:
+    # Worker processes take a second or two to start: only worth it for larger work.
+    return len(sizes) > 1 and sum(sizes) >= PARALLEL_MIN_CHARS
 
 
-def _records_lines(path: Path) -> Iterator[tuple[str, DocRecords]]:
+def _records_lines(path: Path) -> Iterator[StoredRecords]:
+    """Each line of a records file, summarised, with where it lies in the file."""
+    offset = 0
     try:
-        with path.open(encoding="utf-8") as stream:
+        with path.open("rb") as stream:
             for number, line in enumerate(stream, 1):
+                start, offset = offset, offset + len(line)
                 if not line.strip():
                     continue
                 try:
-                    yield line, DocRecords.from_json(line)
+                    records = DocRecords.from_json(line)
                 except (ValueError, KeyError, TypeError) as error:
                     raise InputError(f"{path}:{number}: not a migkg record ({error})") from error
+                yield StoredRecords.of(records, path, start, len(line))
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"{path}: cannot read records ({error})") from error
 
@@ -380,18 +365,19 @@ def _records_lines(path: Path) -> Iterator[tuple[str, DocRecords]]:
 def build_from_records(records_path: Path, out_dir: Path) -> BuildResult:
     """Build the graph from a ``records.jsonl`` written by an earlier build, without extracting.
 
-    The file is read twice (entities first, then each document's facts) and never whole.
+    The file is read line by line and never whole: first for entity resolution, then each
+    document's line again when its graph is built.
     """
     if not records_path.is_file():
         raise InputError(f"{records_path}: no such records file")
-    light = []
+    documents = []
     seen: set[str] = set()
-    for _, records in _records_lines(records_path):
-        if records.doc_id in seen:
-            raise InputError(f"{records_path}: document {records.doc_id!r} appears twice")
-        seen.add(records.doc_id)
-        light.append(_for_resolution(records))
-    if not light:
+    for stored in _records_lines(records_path):
+        if stored.light.doc_id in seen:
+            raise InputError(f"{records_path}: document {stored.light.doc_id!r} appears twice")
+        seen.add(stored.light.doc_id)
+        documents.append(stored)
+    if not documents:
         raise InputError(f"{records_path}: holds no records")
     with build_lock(out_dir), _staged(out_dir) as (staged, _):
-        return _assemble(staged, light, lambda: _records_lines(records_path))
+        return _assemble(staged, documents)

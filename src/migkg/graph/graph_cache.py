@@ -3,7 +3,8 @@
 A document's graph depends on its records, on the canonical identifiers its entities resolved
 to, and on the code that turns records into RDF. The cache key digests all three, so a graph is
 reused only when rebuilding it would give the very same quads; the output stays byte-identical
-to a fresh build. Entries are N-Quads files beside the records in ``DIR/cache``.
+to a fresh build. Entries are the graph's export pieces (:mod:`migkg.graph.chunks`), files beside
+the records in ``DIR/cache``; an entry of an earlier build is hard-linked, not copied.
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-import pyoxigraph
-
-from migkg.extract.pipeline import pipeline_fingerprint
 from migkg.extract.records import DocRecords
 from migkg.extract.resolve import Resolution
-from migkg.graph.store import write_atomic
+from migkg.extract.version import pipeline_fingerprint
+from migkg.graph.chunks import GraphChunks
+from migkg.graph.store import link_or_copy, write_atomic
 
 __all__ = ["MANIFEST", "GraphCache"]
 
@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 _GRAPH_CODE = (
     ("migkg.graph", "build.py"),
     ("migkg.graph", "iri.py"),
+    ("migkg.graph", "chunks.py"),
+    ("migkg.graph", "serialize.py"),
     ("migkg.ontology", "terms.py"),
 )
 
@@ -62,23 +64,26 @@ class GraphCache:
         for entity in records.entities:
             canonical = resolution.local_to_canonical[(records.doc_id, entity.key)]
             digest.update(f"{entity.key}\x1e{canonical}\x1f".encode())
-        return f"graph-{digest.hexdigest()[:32]}.nq"
+        return f"graph-{digest.hexdigest()[:32]}.chunks"
 
-    def get(self, key: str) -> list[pyoxigraph.Quad] | None:
-        """The cached quads under ``key`` (kept for the next build too), or None."""
+    def has(self, key: str) -> bool:
+        """Whether an earlier build left a graph under ``key`` (it may still prove unreadable)."""
+        return any((folder / key).is_file() for folder in self.lookup)
+
+    def get(self, key: str) -> GraphChunks | None:
+        """The cached graph under ``key`` (kept for the next build too), or None."""
         for folder in self.lookup:
             path = folder / key
             if not path.is_file():
                 continue
             try:
-                data = path.read_bytes()
-                quads = list(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_QUADS))
-            except (OSError, SyntaxError, ValueError):
+                chunks = GraphChunks.from_bytes(path.read_bytes())
+            except (OSError, ValueError, KeyError, TypeError):
                 logger.warning("%s: unreadable cached graph, building it again", path)
                 continue
-            write_atomic(self.target / key, data)
+            link_or_copy(path, self.target / key)
             self.reused += 1
-            return quads
+            return chunks
         return None
 
     @staticmethod
@@ -95,6 +100,6 @@ class GraphCache:
         text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
         write_atomic(self.target / MANIFEST, text.encode("utf-8"))
 
-    def put_nquads(self, key: str, data: bytes) -> None:
-        """Keep a document's graph already serialised as N-Quads."""
+    def put(self, key: str, data: bytes) -> None:
+        """Keep a document's graph, as written by :meth:`GraphChunks.to_bytes`."""
         write_atomic(self.target / key, data)

@@ -23,6 +23,7 @@ __all__ = [
     "VOCABULARY_PREFIXES",
     "GraphStreamWriter",
     "graph_quads",
+    "serialize_piece",
     "write_quads_file",
 ]
 
@@ -96,6 +97,14 @@ def _without_header(data: bytes | None) -> bytes:
     return chunk
 
 
+def serialize_piece(items: list[Any], rdf_format: pyoxigraph.RdfFormat) -> bytes:
+    """Quads or triples as one piece of a file in ``rdf_format`` (prefix lines left out)."""
+    if not items:
+        return b""
+    prefixes = VOCABULARY_PREFIXES if rdf_format in _PREFIXED else None
+    return _without_header(pyoxigraph.serialize(items, format=rdf_format, prefixes=prefixes))
+
+
 class GraphStreamWriter:
     """Write named graphs, one call per graph, into one RDF file.
 
@@ -139,6 +148,17 @@ class GraphStreamWriter:
                 direct.append(triple)
         self._write(direct)
 
+    def write_piece(self, piece: bytes, held: Iterable[pyoxigraph.Triple] = ()) -> None:
+        """Write one graph already serialised for this format (see :func:`serialize_piece`).
+
+        ``held``: the graph's triples about the shared graph's subjects, which a union format
+        writes at the end; dataset formats have them in ``piece`` already.
+        """
+        assert not self._whole_file, "RDF/XML is written whole, not in pieces"
+        self._stream.write(piece)
+        if not self._format.supports_datasets:
+            self._held.update(held)
+
     @staticmethod
     def _check_xml(term: Any) -> None:
         if isinstance(term, pyoxigraph.Literal) and _NOT_XML.search(term.value):
@@ -155,11 +175,11 @@ class GraphStreamWriter:
     def _write(self, items: list[Any]) -> None:
         if not items:
             return
-        prefixes = VOCABULARY_PREFIXES if self._format in _PREFIXED else None
         if self._whole_file:
-            prefixes = VOCABULARY_PREFIXES
-        data = pyoxigraph.serialize(items, format=self._format, prefixes=prefixes)
-        self._stream.write((data or b"") if self._whole_file else _without_header(data))
+            data = pyoxigraph.serialize(items, format=self._format, prefixes=VOCABULARY_PREFIXES)
+            self._stream.write(data or b"")
+        else:
+            self._stream.write(serialize_piece(items, self._format))
 
 
 def write_quads_file(

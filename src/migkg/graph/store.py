@@ -21,6 +21,7 @@ import pyoxigraph
 from rdflib import Dataset, Graph
 
 from migkg.errors import BuildError, StoreError
+from migkg.graph.chunks import GraphChunks
 from migkg.graph.serialize import GraphStreamWriter, graph_quads
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "atomic_path",
     "build_lock",
     "interrupted_builds",
+    "link_or_copy",
     "open_store",
     "write_atomic",
 ]
@@ -75,6 +77,20 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write a file through a temporary file and a rename, so readers never see half of it."""
     with atomic_path(path) as temporary:
         temporary.write_bytes(data)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Put the file ``source`` at ``target`` too: a hard link where the file system allows.
+
+    For files never changed in place (a build writes new files and renames them, see
+    :func:`write_atomic`), so one file shared between two builds is safe.
+    """
+    if target.exists():
+        return
+    try:
+        os.link(source, target)
+    except OSError:
+        write_atomic(target, source.read_bytes())
 
 
 def union_graph(dataset: Dataset) -> Graph:
@@ -143,16 +159,20 @@ class StagedOutput:
         self._store: pyoxigraph.Store | None = pyoxigraph.Store(str(self.path / STORE_DIR))
         self._graphs: set[pyoxigraph.NamedNode] = set()
         self._streams: list[BinaryIO] = []
-        self._writers: list[GraphStreamWriter] = []
+        self._writers: list[tuple[str, GraphStreamWriter]] = []
         for name, output_format in exports.items():
             stream = (self.path / name).open("wb")
             self._streams.append(stream)
-            self._writers.append(GraphStreamWriter(stream, output_format, shared_graph))
+            self._writers.append(
+                (output_format, GraphStreamWriter(stream, output_format, shared_graph))
+            )
         self.quads = 0
 
     def _copy_store(self, previous: Path) -> bool:
         try:
-            shutil.copytree(previous, self.path / STORE_DIR)
+            # A RocksDB checkpoint: hard links to the immutable table files, so copying a
+            # large store costs next to nothing and the previous one stays untouched.
+            pyoxigraph.Store.read_only(str(previous)).backup(str(self.path / STORE_DIR))
             pyoxigraph.Store(str(self.path / STORE_DIR))  # opens: the copy is usable
             return True
         except (OSError, shutil.Error):
@@ -173,15 +193,39 @@ class StagedOutput:
 
         ``in_store``: the copied previous store already holds exactly this graph.
         """
-        assert self._store is not None, "the output was already committed"
-        self._graphs.add(name)
-        if not (in_store and self.reused_store):
-            if self.reused_store and self._store.contains_named_graph(name):
-                self._store.remove_graph(name)
-            self._store.bulk_extend(quads)
-        for writer in self._writers:
+        store = self._replace_graph(name, in_store=in_store)
+        if store is not None:
+            store.bulk_extend(quads)
+        for _, writer in self._writers:
             writer.write_graph(quads)
         self.quads += len(quads)
+
+    def add_chunks(
+        self, name: pyoxigraph.NamedNode, chunks: GraphChunks, *, in_store: bool = False
+    ) -> None:
+        """Load a graph serialised in advance (see :mod:`migkg.graph.chunks`).
+
+        ``in_store``: the copied previous store already holds exactly this graph.
+        """
+        store = self._replace_graph(name, in_store=in_store)
+        if store is not None:
+            store.bulk_load(chunks.pieces["nquads"], format=pyoxigraph.RdfFormat.N_QUADS)
+        held = chunks.triples_held() if chunks.held else []
+        for output_format, writer in self._writers:
+            writer.write_piece(chunks.pieces[output_format], held)
+        self.quads += chunks.quads
+
+    def _replace_graph(
+        self, name: pyoxigraph.NamedNode, *, in_store: bool
+    ) -> pyoxigraph.Store | None:
+        """The store to load graph ``name`` into, emptied of it; None if it holds it already."""
+        assert self._store is not None, "the output was already committed"
+        self._graphs.add(name)
+        if in_store and self.reused_store:
+            return None
+        if self.reused_store and self._store.contains_named_graph(name):
+            self._store.remove_graph(name)
+        return self._store
 
     def write_file(self, name: str, data: bytes) -> None:
         """Write a file of the output (``name`` relative to the output directory)."""
@@ -192,7 +236,7 @@ class StagedOutput:
     def commit(self) -> None:
         """Finish the exports and the store, then swap the output into place."""
         assert self._store is not None, "the output was already committed"
-        for writer in self._writers:
+        for _, writer in self._writers:
             writer.close()
         self._close_streams()
         if self.reused_store:
