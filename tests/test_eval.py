@@ -73,10 +73,10 @@ FLOORS = {
         "organization": 0.92,
         "state": 0.96,
         "framework": 0.93,
-        "affiliation": 0.87,
+        "affiliation": 0.89,
         "citation": 0.73,
         "commitment": 0.79,
-        "participation": 0.94,
+        "participation": 0.97,
     },
 }
 

@@ -355,6 +355,25 @@ def test_a_representative_is_not_affiliated_to_the_host_body(
     assert ("Sabir Ali", "United Nations") not in pairs
 
 
+def test_an_agenda_line_with_a_long_title_and_a_particle_name(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    # "Ambassador Extraordinary" is a title, not "Ambassador" + a surname; "El" opens a name.
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Speakers:\n"
+        "\u2022 Luis Pérez Soto, Ambassador Extraordinary and Plenipotentiary, Permanent "
+        "Representative of Mexico to the United Nations\n"
+        "<p>Moderator: El Hadi Benali, Secretary General, Ministry of Foreign Affairs, "
+        "Morocco</p>\n",
+    )
+    pairs = _pairs(records, "affiliation")
+    assert ("Luis Pérez Soto", "Mexico") in pairs
+    assert ("Luis Pérez Soto", "United Nations") not in pairs
+    assert ("El Hadi Benali", "Morocco") in pairs
+
+
 def test_nested_parentheses_and_of_phrases(extractor: Extractor, tmp_path: Path) -> None:
     records = _extract(
         extractor,

@@ -1115,7 +1115,19 @@ class EntityRecognizer:
         found = []
         i = 0
         while i < len(doc):
-            if not name_token(i) or doc[i].lower_ in _PARTICLES or doc[i].text == "-":
+            # A capitalised particle may open a name ("El Habib Nadir", "Van Wyk"), when two
+            # more name words follow it.
+            leading_particle = (
+                doc[i].lower_ in _PARTICLES
+                and doc[i].is_title
+                and i + 2 < len(doc)
+                and all(name_token(k) and doc[k].lower_ not in _PARTICLES for k in (i + 1, i + 2))
+            )
+            if (
+                not name_token(i)
+                or (doc[i].lower_ in _PARTICLES and not leading_particle)
+                or doc[i].text == "-"
+            ):
                 i += 1
                 continue
             end = i
