@@ -198,6 +198,20 @@ def test_timeline_entries_name_who_adopted_what(extractor: Extractor, tmp_path: 
     }
 
 
+def test_a_state_adopts_its_own_constitution(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Ecuador is the only country to have enshrined universal citizenship in its "
+        "Constitution. Mexico's Constitution protects migrants.\n\n"
+        "The Constitution matters.\n",
+    )
+    assert _typed(records) == {
+        ("Ecuador", "Constitution of Ecuador", "adopts"),
+        ("Mexico", "Constitution of Mexico", "adopts"),
+    }
+
+
 def test_he_and_other_speakers_keeps_the_speaker(extractor: Extractor, tmp_path: Path) -> None:
     records = _extract(
         extractor,

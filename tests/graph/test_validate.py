@@ -96,3 +96,26 @@ def test_select_graphs() -> None:
         select_graphs(graphs, "002")
     with pytest.raises(InputError, match="no document"):
         select_graphs(graphs, "entities")
+
+
+def test_entities_a_document_points_to_are_checked_with_it(
+    small_build: Path, tmp_path: Path
+) -> None:
+    # Only the part of the entities graph a document reaches goes into its check: the types of
+    # the frameworks it cites must still be there for sh:class.
+    entities_graph = f"<{ID}graph/entities>"
+    lines = [
+        line
+        for line in (small_build / "graph.nq").read_text(encoding="utf-8").splitlines()
+        if not (
+            line.startswith(f"<{ID}framework/")
+            and f"<{TYPE}>" in line
+            and line.endswith(f"{entities_graph} .")
+        )
+    ]
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "graph.nq").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = validate_build(out, document="002")
+    messages = dict(report.by_message())
+    assert "A citation needs exactly one mig:hasFramework of class mig:Framework." in messages

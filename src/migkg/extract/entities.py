@@ -97,6 +97,10 @@ _QUOTED_TITLE = re.compile(
     r"\b(?:a|an|the|its|their)\s+(?P<class>[a-z]+)\s+"
     r"(?:on|entitled|titled|called|named)\s+[“\"](?P<name>[^”\"\n]{5,120}?)[”\"]"
 )
+# "its Constitution", "their Constitution", "Ecuador's Constitution" (heads: owned_instruments.txt).
+_OWNED_INSTRUMENT = re.compile(
+    r"(?:\b(?P<pronoun>[Ii]ts|[Tt]heir)|(?P<owner_end>)['’]s)\s+(?P<head>[A-Z][a-z]+)\b"
+)
 _SEATED_HEADS = frozenset(["Office", "Delegation", "Embassy", "Consulate"])
 _ORG_CONNECTORS = frozenset(["of", "for", "on", "against", "to", "and", "the", "&"])
 _STATE_QUALIFIERS = frozenset(["of", "for"])
@@ -138,6 +142,7 @@ def _word_lists() -> dict[str, frozenset[str]]:
             "boundary_words",
             "framework_classes",
             "title_classes",
+            "owned_instruments",
             "weak_org_heads",
             "months",
         )
@@ -1059,6 +1064,41 @@ class EntityRecognizer:
                 )
         return found
 
+    def _owned_instrument_candidates(self, text: str, known: list[Candidate]) -> list[Candidate]:
+        """A state's own instrument named by its bare head: "Ecuador ... in its Constitution".
+
+        The owner is the state right before a possessive "'s", or for "its"/"their" the
+        nearest state named earlier in the same paragraph.
+        """
+        states = sorted((c for c in known if c.type == "state"), key=lambda c: c.start)
+        found = []
+        for match in _OWNED_INSTRUMENT.finditer(text):
+            if match.group("head") not in self.words["owned_instruments"]:
+                continue
+            if match.group("pronoun"):
+                paragraph_start = text.rfind("\n\n", 0, match.start()) + 1
+                earlier = [
+                    c for c in states if paragraph_start <= c.start and c.end <= match.start()
+                ]
+                owner = earlier[-1] if earlier else None
+            else:
+                owner = next((c for c in states if c.end == match.start("owner_end")), None)
+            iso3 = dict(owner.entry.attributes).get("iso3") if owner and owner.entry else None
+            if owner is None or iso3 is None:
+                continue
+            found.append(
+                Candidate(
+                    match.start("head"),
+                    match.end("head"),
+                    "framework",
+                    f"{match.group('head')} of {owner.name}",
+                    "pattern",
+                    kind="framework",
+                    attributes={"owner": iso3},
+                )
+            )
+        return found
+
     def _is_name_token(self, text: str) -> bool:
         if text.lower() in _PARTICLES:
             return True
@@ -1514,6 +1554,7 @@ class EntityRecognizer:
             + adjectives
             + self._framework_pattern_candidates(doc, known)
             + self._introduced_framework_candidates(doc, known)
+            + self._owned_instrument_candidates(text, known)
             + _outside(self._model_candidates(doc, common), bodies, "organization")
         )
         definitions = find_definitions(text)

@@ -1681,6 +1681,27 @@ def _is_list_item(text: str, sentence: Span, previous: Span) -> bool:
     return bool(re.fullmatch(r"\s*[-•▪*–]\s*", previous.text))
 
 
+def _owner(index: _Index, framework: Candidate) -> Candidate | None:
+    """The state an instrument belongs to ("its Constitution"), named before it."""
+    iso3 = framework.attributes.get("owner")
+    if iso3 is None:
+        return None
+    earlier = index.within(max(0, framework.start - _OWNER_REACH), framework.start)
+    return next(
+        (
+            c
+            for c in reversed(earlier)
+            if c.type == "state"
+            and c.entry is not None
+            and dict(c.entry.attributes).get("iso3") == iso3
+        ),
+        None,
+    )
+
+
+_OWNER_REACH = 2000
+
+
 def _citations_and_commitments(doc: Doc, index: _Index, nested: _Index) -> list[RawRelation]:
     cues = _cues()
     attributor = _Attributor(doc, index, nested, cues)
@@ -1769,6 +1790,10 @@ def _citations_and_commitments(doc: Doc, index: _Index, nested: _Index) -> list[
         for actor, framework, cue_type in attributor.acts(sentence, recent):
             # An act's own type is more specific than a speaker's reference.
             found[_pair_key(actor, framework)] = (actor, framework, cue_type)
+        for framework in frameworks:
+            owner = _owner(index, framework)
+            if owner is not None:  # "Ecuador ... in its Constitution": the state's own law
+                found[_pair_key(owner, framework)] = (owner, framework, "adopts")
         if segments:
             speaker = ()
         for actor, framework, cue_type in found.values():

@@ -4,11 +4,12 @@ The build is read from ``graph.nq``, not from the store: the Oxigraph store keep
 ``xsd:nonNegativeInteger`` values (``oa:start``, ``oa:end``, ``mig:characterCount``) as
 ``xsd:integer``, and ``sh:datatype xsd:nonNegativeInteger`` would then fail on every selector.
 
-Each document graph is validated with the entities graph alongside, so that ``sh:class`` sees the
-types of the entities it points to; only results about nodes the document graph describes are
-kept. The entities graph is then validated on its own. The ontology is given to pySHACL as
-``ont_graph`` (its class hierarchy is mixed into the data; ``sh:targetClass`` and ``sh:class``
-follow it) with ``inference="none"``.
+Each document graph is validated with the part of the entities graph its shapes can reach
+alongside (the entities it points to and their parents), so that ``sh:class`` sees their types
+while the check stays proportional to the document; only results about nodes the document graph
+describes are kept. The entities graph is then validated on its own. The ontology is given to
+pySHACL as ``ont_graph`` (its class hierarchy is mixed into the data; ``sh:targetClass`` and
+``sh:class`` follow it) with ``inference="none"``.
 
 pySHACL evaluates a SPARQL-based constraint once per focus node with rdflib's SPARQL engine:
 0.3-0.5 s each on a small document and slower as the graph grows (document 004, 5.7k triples and
@@ -464,8 +465,8 @@ def _check_graph(
     focus_terms = sorted(
         {t.subject.value for t in triples if isinstance(t.subject, pyoxigraph.NamedNode)}
     )
-    # a graph checked on its own: every node is a focus node
-    focus = set(focus_terms) if support else None
+    # the entities graph is checked on its own: every node is a focus node
+    focus = None if graph_name == str(ENTITIES_GRAPH) else set(focus_terms)
     data = _rdflib_graph([*triples, *support])
     violations = _pyshacl_violations(graph_name, data, shapes, focus)
     violations += _native_violations(graph_name, [*triples, *support], shapes, focus)
@@ -474,6 +475,37 @@ def _check_graph(
     return violations, GraphCheck(
         graph_name, len(triples), len(focus_terms), len(violations), seconds
     )
+
+
+def _by_subject(triples: list[pyoxigraph.Triple]) -> dict[object, list[pyoxigraph.Triple]]:
+    found: dict[object, list[pyoxigraph.Triple]] = defaultdict(list)
+    for triple in triples:
+        found[triple.subject].append(triple)
+    return found
+
+
+def _support(
+    triples: list[pyoxigraph.Triple], about: dict[object, list[pyoxigraph.Triple]]
+) -> list[pyoxigraph.Triple]:
+    """The entities-graph triples a document graph's shapes can reach.
+
+    The shapes look at most two steps from a focus node into the entities graph (an entity
+    the document points to, and the entity that one is part of). Giving pySHACL only these
+    instead of the whole entities graph keeps each document's check proportional to the
+    document, however large the corpus.
+    """
+    nodes = {t.subject for t in triples} | {
+        t.object for t in triples if isinstance(t.object, pyoxigraph.NamedNode)
+    }
+    support: list[pyoxigraph.Triple] = []
+    reached: set[object] = set()
+    for _ in range(2):
+        step = [node for node in sorted(nodes, key=str) if node not in reached and node in about]
+        reached.update(step)
+        added = [triple for node in step for triple in about[node]]
+        support += added
+        nodes = {t.object for t in added if isinstance(t.object, pyoxigraph.NamedNode)}
+    return support
 
 
 def validate_build(
@@ -511,10 +543,12 @@ def validate_build(
     started = time.perf_counter()
     graphs = read_graphs(store_dir)
     entities = graphs.get(str(ENTITIES_GRAPH), [])
+    about = _by_subject(entities)
     if document is not None:
-        plan = [(select_graphs(graphs, document), entities)]
+        name = select_graphs(graphs, document)
+        plan = [(name, _support(graphs.get(name, []), about))]
     else:
-        plan = [(name, entities) for name in document_graphs(graphs)]
+        plan = [(name, _support(graphs[name], about)) for name in document_graphs(graphs)]
         if entities:
             plan.append((str(ENTITIES_GRAPH), []))
     shapes = _load_shapes()
