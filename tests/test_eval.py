@@ -51,7 +51,7 @@ FLOORS = {
         "organization": 0.93,
         "state": 0.99,
         "framework": 0.95,
-        "affiliation": 0.85,
+        "affiliation": 0.95,
         "citation": 0.74,
         "commitment": 0.66,
     },

@@ -388,6 +388,18 @@ def test_an_agenda_line_with_a_long_title_and_a_particle_name(
     assert ("El Hadi Benali", "Morocco") in pairs
 
 
+def test_a_name_after_a_sentence_opening_preposition(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "For Karim Haddad, Chairperson of the Migration Working Group of the Ministry of Foreign "
+        "Affairs of Libya, speaking at the first workshop, the situation is a reality.\n",
+    )
+    pairs = _pairs(records, "affiliation")
+    assert ("Karim Haddad", "Ministry of Foreign Affairs of Libya") in pairs
+    assert ("Karim Haddad", "Libya") in pairs
+
+
 def test_nested_parentheses_and_of_phrases(extractor: Extractor, tmp_path: Path) -> None:
     records = _extract(
         extractor,

@@ -1167,6 +1167,7 @@ class EntityRecognizer:
                 not name_token(i)
                 or (doc[i].lower_ in _PARTICLES and not leading_particle)
                 or doc[i].text == "-"
+                or (doc[i].is_stop and doc[i].lower_ not in _PARTICLES)  # "For Louai Turjiman"
             ):
                 i += 1
                 continue
