@@ -184,9 +184,15 @@ def test_timeline_entries_name_who_adopted_what(extractor: Extractor, tmp_path: 
         "2016\tAdoption of the New York Declaration for Refugees and Migrants (with the Sendai "
         "Framework for Disaster Risk Reduction) by the UN General Assembly Adoption of the "
         "non-binding IOM Migration Crisis Operational Framework Launch of the Nansen Initiative\n"
+        "2018\tAdoption of the Global Migration Group's Principles and Guidelines on the Human "
+        "Rights Protection of Migrants in Vulnerable Situations.\n"
         "The Global Migration Group promotes implementation of the Paris Agreement.\n",
     )
     sendai = "Sendai Framework for Disaster Risk Reduction 2015\u20132030"
+    gmg_principles = (
+        "Principles and Guidelines, supported by practical guidance, on the human rights "
+        "protection of migrants in vulnerable situations"
+    )
     assert _typed(records) == {
         ("United Nations General Assembly", NYD, "adopts"),
         ("United Nations General Assembly", sendai, "adopts"),
@@ -195,6 +201,7 @@ def test_timeline_entries_name_who_adopted_what(extractor: Extractor, tmp_path: 
             "Migration Crisis Operational Framework",
             "adopts",
         ),
+        ("Global Migration Group", gmg_principles, "adopts"),
     }
 
 

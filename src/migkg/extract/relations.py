@@ -1349,11 +1349,23 @@ class _Attributor:
                     if framework is not None and all(framework is not f for f in frameworks):
                         frameworks.append(framework)
             # No "by": an entry that opens with a framework named after its maker ("Adoption of
-            # the non-binding IOM Migration Crisis Operational Framework") is the maker's act.
-            if not frameworks:
+            # the non-binding IOM Migration Crisis Operational Framework") or with its maker's
+            # possessive ("Adoption of the Migration Working Group's Report") is the maker's act.
+            if not frameworks or not token.is_title:
                 continue
-            opening = self.text[tokens[position + 1].idx : frameworks[0].start]
-            if token.is_title and len(opening.split()) <= 3:
+            opening_start = tokens[position + 1].idx
+            makers = [
+                c
+                for c in self.index.within(opening_start, frameworks[0].start)
+                if c.type in _SPEAKER_TYPES and self.text.startswith(("'s", "’s"), c.end)
+            ]
+            if makers:
+                found.extend(
+                    (makers[0], framework, cue_type)
+                    for framework in frameworks
+                    if "\n" not in self.text[makers[0].end : framework.start]
+                )
+            elif len(self.text[opening_start : frameworks[0].start].split()) <= 3:
                 issuer = self._issuer(frameworks[0])
                 found.extend((actor, frameworks[0], cue_type) for actor in issuer.actors)
         return found
