@@ -10,6 +10,7 @@ in the same processes, so it pays for starting them (a second or two each) once.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
@@ -23,7 +24,7 @@ from migkg.extract.version import PARALLEL_MIN_CHARS
 if TYPE_CHECKING:
     from migkg.extract.pipeline import Extractor
 
-__all__ = ["WorkerPool", "extract_documents"]
+__all__ = ["WorkerPool", "extract_documents", "release_worker_extractor"]
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -38,6 +39,17 @@ def _extract_in_worker(source: SourceDocument) -> DocRecords:
 
         _worker_extractor = Extractor()
     return _worker_extractor.extract(source)
+
+
+def release_worker_extractor() -> None:
+    """Free this worker's extractor (its model), once the pool has moved on to other work."""
+    global _worker_extractor
+    if _worker_extractor is not None:
+        from migkg.extract.pipeline import load_language
+
+        _worker_extractor = None
+        load_language.cache_clear()
+        gc.collect()
 
 
 class WorkerPool:

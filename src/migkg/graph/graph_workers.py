@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph
 
-from migkg.extract.parallel import WorkerPool
+from migkg.extract.parallel import WorkerPool, release_worker_extractor
 from migkg.extract.records import DocRecords
 from migkg.extract.resolve import Resolution
 from migkg.graph.build import document_facts_graph
@@ -59,6 +59,8 @@ _worker_builders: dict[str, GraphBuilder] = {}
 def _build_in_worker(resolution_file: str, pipeline_version: str, line: str) -> bytes:
     builder = _worker_builders.get(resolution_file)
     if builder is None:
+        # Extraction is over once graphs are built: the model's memory goes to the graphs.
+        release_worker_extractor()
         with open(resolution_file, "rb") as stream:
             resolution = pickle.load(stream)
         _worker_builders.clear()
