@@ -1693,6 +1693,10 @@ def _is_list_item(text: str, sentence: Span, previous: Span) -> bool:
     return bool(re.fullmatch(r"\s*[-•▪*–]\s*", previous.text))
 
 
+# How far back (characters) the owner of "its Constitution" may be named: the paragraph, roughly.
+_OWNER_REACH = 2000
+
+
 def _owner(index: _Index, framework: Candidate) -> Candidate | None:
     """The state an instrument belongs to ("its Constitution"), named before it."""
     iso3 = framework.attributes.get("owner")
@@ -1709,9 +1713,6 @@ def _owner(index: _Index, framework: Candidate) -> Candidate | None:
         ),
         None,
     )
-
-
-_OWNER_REACH = 2000
 
 
 def _citations_and_commitments(doc: Doc, index: _Index, nested: _Index) -> list[RawRelation]:
