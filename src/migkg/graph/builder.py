@@ -92,6 +92,7 @@ class _Pending:
     """A document on its way into the output: a cached graph, a graph being built, or neither."""
 
     stored: StoredRecords
+    line: bytes  # the full records, read once
     key: str
     cached: GraphChunks | None
     future: Future[bytes] | None
@@ -155,7 +156,7 @@ def _assemble(
     window: deque[_Pending] = deque()
 
     def add(pending: _Pending) -> None:
-        records_file.write(pending.stored.line())
+        records_file.write(pending.line)
         name = pyoxigraph.NamedNode(str(document_graph(pending.stored.light.doc_id)))
         if pending.cached is not None:
             unchanged = (previous_graphs or {}).get(name.value) == pending.key
@@ -164,7 +165,7 @@ def _assemble(
             if pending.future is not None:
                 data = pending.future.result()
             else:
-                data = builder.build(pending.stored.records())
+                data = builder.build(DocRecords.from_json(pending.line))
             staged.add_chunks(name, GraphChunks.from_bytes(data))
             if graph_cache:
                 graph_cache.put(pending.key, data)
@@ -177,10 +178,11 @@ def _assemble(
             for stored, key in zip(documents, keys, strict=True):
                 cached = graph_cache.get(key) if graph_cache else None
                 manifest[str(document_graph(stored.light.doc_id))] = key
+                line = stored.line()
                 future = None
                 if workers is not None and cached is None:
-                    future = workers.submit(stored.line().decode("utf-8"))
-                window.append(_Pending(stored, key, cached, future))
+                    future = workers.submit(line.decode("utf-8"))
+                window.append(_Pending(stored, line, key, cached, future))
                 while len(window) > window_size:
                     add(window.popleft())
             while window:
