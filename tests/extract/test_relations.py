@@ -219,6 +219,37 @@ def test_a_state_adopts_its_own_constitution(extractor: Extractor, tmp_path: Pat
     }
 
 
+def test_a_state_adopts_its_national_instruments(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Nigeria: A delegate from Nigeria explained that the Nigerian National Migration Policy "
+        "had been established.\n\n"
+        "Daguer Vasquez, Director of Migration, Costa Rica, noted that the Migration and Aliens "
+        "Act of Costa Rica has permitted integration.\n\n"
+        "Ms Ana Ruiz mentioned a National Development Strategy aimed at the Republic of "
+        "Moldova.\n\n"
+        "Anna Berg, Senior Policy Adviser, Sweden, spoke.\n",
+    )
+    typed = _typed(records)
+    assert ("Nigeria", "Nigerian National Migration Policy", "adopts") in typed
+    assert ("Costa Rica", "Migration and Aliens Act of Costa Rica", "adopts") in typed
+    assert ("Moldova", "National Development Strategy", "adopts") in typed
+    frameworks = {e.name for e in records.entities if e.type == "framework"}
+    assert not any("Policy Adviser" in name or name == "Senior Policy" for name in frameworks)
+
+
+def test_most_of_a_crowd_does_not_take_the_floor(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Julie Bolcer, Deputy Commissioner, New York City Mayor's Office, described her work. "
+        "Most of the immigrants who have the card say it helps. The city co-organized a summit "
+        "on the Global Compact on Refugees.\n",
+    )
+    assert ("Julie Bolcer", "Global Compact on Refugees") in _pairs(records, "citation")
+
+
 def test_he_and_other_speakers_keeps_the_speaker(extractor: Extractor, tmp_path: Path) -> None:
     records = _extract(
         extractor,

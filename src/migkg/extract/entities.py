@@ -101,6 +101,11 @@ _QUOTED_TITLE = re.compile(
 _OWNED_INSTRUMENT = re.compile(
     r"(?:\b(?P<pronoun>[Ii]ts|[Tt]heir)|(?P<owner_end>)['’]s)\s+(?P<head>[A-Z][a-z]+)\b"
 )
+# A title phrase runs to its body or the next item: "Corporate Communications Manager at ...".
+_TITLE_PHRASE = re.compile(r"[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*)*(?=\s*(?:[,;(\n]|\s(?:at|of|to)\s))")
+_MAX_TITLE_WORDS = 5
+# Model labels of places: a run that opens with one is not a name from its first word.
+_PLACE_LABELS = frozenset(["GPE", "LOC", "FAC", "ORG", "NORP"])
 _SEATED_HEADS = frozenset(["Office", "Delegation", "Embassy", "Consulate"])
 _ORG_CONNECTORS = frozenset(["of", "for", "on", "against", "to", "and", "the", "&"])
 _STATE_QUALIFIERS = frozenset(["of", "for"])
@@ -143,6 +148,9 @@ def _word_lists() -> dict[str, frozenset[str]]:
             "framework_classes",
             "title_classes",
             "owned_instruments",
+            "national_markers",
+            "national_heads",
+            "postposed_modifiers",
             "weak_org_heads",
             "months",
         )
@@ -353,6 +361,8 @@ class EntityRecognizer:
         found = []
         for token in doc:
             kind = self.framework_heads.get(token.text)
+            if kind is None and token.text in self.words["national_heads"]:
+                kind = "national"  # checked once the name's first word is known
             if kind is None or token.idx + len(token) in body_ends:
                 continue  # "United Nations Development Programme" is a body's name
             start = token.i
@@ -456,6 +466,10 @@ class EntityRecognizer:
                 )
             ):
                 continue  # "Director, Global Social Compliance Programme, ...", "Programme Branch"
+            if kind == "national":
+                if not self._names_a_state_instrument(doc, start):
+                    continue
+                kind = "framework"
             span = doc[start:end]
             if span.text.isupper() or "\n" in span.text:
                 continue
@@ -465,6 +479,16 @@ class EntityRecognizer:
                 )
             )
         return found
+
+    def _names_a_state_instrument(self, doc: Doc, start: int) -> bool:
+        """Whether the name at ``start`` opens as a state's own ("National ...", "Nigerian ...")."""
+        first = doc[start].text
+        before = doc[start - 1].text if start > 0 else ""
+        return (
+            first in self.words["national_markers"]
+            or first in self.gazetteer.demonyms
+            or before in self.gazetteer.demonyms
+        )
 
     def _adopting_body(self, doc: Doc, index: int, known_starts: dict[int, Candidate]) -> bool:
         """Whether "by (the) <known body>" starts at ``index``: the actor that adopted or
@@ -541,8 +565,15 @@ class EntityRecognizer:
             if token.text not in heads or token.is_space:
                 continue
             start = self._organization_left(doc, token.i, person_starts, body_ends)
+            head_end = token.i + 1
+            if (
+                head_end + 1 < len(doc)
+                and doc[head_end].text in self.words["postposed_modifiers"]
+                and doc[head_end + 1].lower_ in _ORG_CONNECTORS
+            ):
+                head_end += 1  # "Directorate General for Migration": the head goes on
             end, state = self._organization_right(
-                doc, token.i + 1, start, states, bodies, person_starts
+                doc, head_end, start, states, bodies, person_starts
             )
             if end == token.i + 1 and all(
                 t.text in self.words["body_modifiers"] for t in doc[start : token.i]
@@ -561,7 +592,7 @@ class EntityRecognizer:
                 )
             ):
                 continue  # "Geneva International Dialogue on Migration": a known body, placed
-            if end == token.i + 1 and end < len(doc):
+            if end == head_end and end < len(doc):
                 following = doc[end]
                 if (
                     _ORG_WORD.match(following.text)
@@ -1076,7 +1107,7 @@ class EntityRecognizer:
             if match.group("head") not in self.words["owned_instruments"]:
                 continue
             if match.group("pronoun"):
-                paragraph_start = text.rfind("\n\n", 0, match.start()) + 1
+                paragraph_start = _paragraph(text, match.start())[0]
                 earlier = [
                     c for c in states if paragraph_start <= c.start and c.end <= match.start()
                 ]
@@ -1098,6 +1129,51 @@ class EntityRecognizer:
                 )
             )
         return found
+
+    def _mark_national_instruments(
+        self, chosen: list[Candidate], known: list[Candidate], text: str
+    ) -> None:
+        """Give a state's own instrument its owner: "Migration and Aliens Act of Costa Rica", "the
+        Nigerian National Migration Policy", "a National Plan of Action" after the state."""
+        states = sorted((c for c in known if c.type == "state"), key=lambda c: c.start)
+        ends = {c.end: c for c in states}
+        for candidate in chosen:
+            if candidate.type != "framework" or candidate.entry is not None:
+                continue
+            if "owner" in candidate.attributes:
+                continue
+            name = text[candidate.start : candidate.end]
+            owner = ends.get(candidate.end)
+            if owner is not None and not re.search(r"\bof\s+(?:the\s+)?$", text[: owner.start]):
+                owner = None  # "of <State>" closes the name; a bare state there is a list
+            state_id = None
+            demonym = re.search(r"(\w+)\s+$", text[max(0, candidate.start - 40) : candidate.start])
+            for word in (demonym.group(1) if demonym else "", name.split()[0]):
+                state_id = state_id or self.gazetteer.demonyms.get(word)
+            if owner is None and state_id is None:
+                if name.split()[0] not in self.words["national_markers"]:
+                    continue
+                paragraph = _paragraph(text, candidate.start)
+                around = [c for c in states if paragraph[0] <= c.start and c.end <= paragraph[1]]
+                before = [c for c in around if c.end <= candidate.start]
+                # The state named before it, else the first one after ("a National Development
+                # Strategy ... for the Republic of Moldova").
+                owner = before[-1] if before else around[0] if around else None
+            entry = owner.entry if owner is not None else None
+            if state_id is not None:
+                entry = self.gazetteer.entries[state_id]
+            iso3 = dict(entry.attributes).get("iso3") if entry is not None else None
+            if iso3 is not None:
+                candidate.attributes["owner"] = iso3
+
+    def _title_phrase_at(self, text: str, position: int) -> bool:
+        """Whether a short title phrase starts at ``position``, up to its body: "First
+        Secretary, ...", "Corporate Communications Manager at ...", "Co-Founder, ..."."""
+        phrase = _TITLE_PHRASE.match(text, position)
+        if phrase is None:
+            return False
+        words = re.split(r"[\s-]+", phrase.group(0).strip())
+        return len(words) <= _MAX_TITLE_WORDS and any(w in self.words["title_words"] for w in words)
 
     def _is_name_token(self, text: str) -> bool:
         if text.lower() in _PARTICLES:
@@ -1184,8 +1260,14 @@ class EntityRecognizer:
             # Run-together agenda lists: "... Republic of Senegal Mark Hereward, Director"; the
             # model's own person boundary, when it has one inside the run, is the better start.
             inner = [k for k in range(i + 1, end - 1) if k in person_starts]
-            if inner and sum(1 for t in doc[i:end] if t.text != "-") > 3:
-                i = inner[-1]
+            if (
+                inner
+                and sum(1 for t in doc[i:end] if t.text != "-") > 3
+                and (end - i > 5 or any(t.ent_type_ in _PLACE_LABELS for t in doc[i : inner[-1]]))
+            ):
+                i = inner[-1]  # but "Ausamah Abdullah Al Absi" is one name, all of it
+            elif i > 0 and doc[i - 1].lower_ == "in" and end - i >= 3:
+                i += 1  # "... Consulate of Japan in Geneva Sima Gatea, Co-Founder": a city first
             length = sum(1 for t in doc[i:end] if t.text != "-")
             before = doc[i - 1] if i > 0 else None
             titled = before is not None and before.text.rstrip(".") in honorifics
@@ -1222,6 +1304,7 @@ class EntityRecognizer:
                     next_word in self.words["title_words"]
                     or following.text in self.words["title_words"]
                     or following.lower_ in {"former", "then", "acting", "interim"}
+                    or (after.text == "," and self._title_phrase_at(text, following.idx))
                 )
                 context = titled_after or following.idx in starts
             if not context and self._signature_line(doc, text, i, end):
@@ -1568,6 +1651,7 @@ class EntityRecognizer:
         extra = [inner for c in chosen for inner in c.inner if c.start <= inner.start < c.end]
         self._resolve_short_forms(chosen, text)
         extra += _trailing_states(chosen, known, text)
+        self._mark_national_instruments(chosen, known, text)
         nested = [c for c in _nested(chosen, candidates) if not self._is_role_title(c, text)]
         return sorted(chosen + extra + nested, key=lambda c: (c.start, c.end))
 
@@ -1721,11 +1805,17 @@ def _model_lexicon(nlp: Language) -> frozenset[str]:
     return frozenset(word for key in table for word in table[key] if word.isalpha())
 
 
+def _paragraph(text: str, position: int) -> tuple[int, int]:
+    """The clean-text paragraph (one line: normalisation joins wrapped lines) around a position."""
+    end = text.find("\n", position)
+    return text.rfind("\n", 0, position) + 1, len(text) if end < 0 else end
+
+
 def _trailing_states(chosen: list[Candidate], known: list[Candidate], text: str) -> list[Candidate]:
     """States that close an organization's name as its country ("Migrant Care Indonesia").
 
-    A state joined by "of" is part of the name ("Sovereign Order of Malta"); government bodies
-    with "of <State>" carry their state as an inner mention already.
+    A state joined by "of" is part of the name ("Sovereign Order of Malta") except in a
+    government body's name ("State Chancellery of the Republic of Moldova"), which names its state.
     """
     states = {c.end: c for c in known if c.type == "state"}
     found = []
@@ -1735,9 +1825,12 @@ def _trailing_states(chosen: list[Candidate], known: list[Candidate], text: str)
             state is not None
             and state.start > candidate.start
             and not candidate.inner
-            and not re.search(r"\b(?:of|for|the)\s+$", text[candidate.start : state.start])
+            and (
+                candidate.kind == "government_body"
+                or not re.search(r"\b(?:of|for|the)\s+$", text[candidate.start : state.start])
+            )
         ):
-            found.append(state)
+            found.append(state)  # a known ministry "of the Republic of Moldova" names its state
     return found
 
 

@@ -796,6 +796,8 @@ class _Attributor:
             attached = self._attached(token, {"of", "from", "for"}, _AFFILIATE_TYPES)
             if attached:
                 return _Subject("named", attached, delegated=True)
+        if is_anonymous and self._part_of_others(token):
+            return _NONE  # "most of the immigrants who have it say": not who took the floor
         if is_anonymous:
             included = self._included(token)
             return _Subject("named", included) if included else _Subject("anonymous")
@@ -966,6 +968,17 @@ class _Attributor:
                 if delegates or (kinds is not None and all(a.type in kinds for a in actors)):
                     return _unique(actors)
         return ()
+
+    def _part_of_others(self, token: Token) -> bool:
+        """A quantifier over people who are not speakers: "most of the immigrants"."""
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                group = next((t for t in child.children if t.dep_ == "pobj"), None)
+                if group is None or self.candidate(group) is not None:
+                    return False
+                lemma = group.lemma_.lower()
+                return lemma not in self.cues.anonymous_nouns | self.cues.delegate_nouns
+        return False
 
     def _included(self, token: Token) -> tuple[Candidate, ...]:
         """ "Others, including Shahidul Haque, ...": the named members of an anonymous group."""
@@ -1702,17 +1715,17 @@ def _owner(index: _Index, framework: Candidate) -> Candidate | None:
     iso3 = framework.attributes.get("owner")
     if iso3 is None:
         return None
-    earlier = index.within(max(0, framework.start - _OWNER_REACH), framework.start)
-    return next(
-        (
-            c
-            for c in reversed(earlier)
-            if c.type == "state"
-            and c.entry is not None
-            and dict(c.entry.attributes).get("iso3") == iso3
-        ),
-        None,
-    )
+    # The state may close the instrument's own name ("... Act of Costa Rica") or follow it ("a
+    # National Development Strategy ... of the Republic of Moldova").
+    around = index.within(max(0, framework.start - _OWNER_REACH), framework.end + _OWNER_REACH)
+    owners = [
+        c
+        for c in around
+        if c.type == "state"
+        and c.entry is not None
+        and dict(c.entry.attributes).get("iso3") == iso3
+    ]
+    return min(owners, key=lambda c: abs(c.start - framework.start), default=None)
 
 
 def _citations_and_commitments(doc: Doc, index: _Index, nested: _Index) -> list[RawRelation]:
