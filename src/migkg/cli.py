@@ -265,20 +265,26 @@ def entities(
 
 @app.command("eval")
 def evaluate(
-    gold_dir: Annotated[Path, typer.Argument(help="Folder of gold JSON files.")],
+    gold_dirs: Annotated[
+        list[Path],
+        typer.Argument(help="Folders of gold JSON files; several are scored as one pool."),
+    ],
     corpus: Annotated[
         Path, typer.Option(help="Folder of the documents the gold files name.")
     ] = Path("../shared/corpus"),
     output: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
-    """Score the extractor against hand-annotated gold files (precision, recall, F1)."""
+    """Score the extractor against hand-annotated gold files (precision, recall, F1).
+
+    With several folders the scores are micro-averaged over all their passages.
+    """
     from migkg.extract.evaluate import evaluate_gold
 
-    report = evaluate_gold(gold_dir, corpus)
+    report = evaluate_gold(gold_dirs, corpus)
     if output == "json":
         sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         return
-    table = Table(title=f"migkg eval {gold_dir}")
+    table = Table(title="migkg eval " + " ".join(str(d) for d in gold_dirs))
     for column in ("type", "tp", "fp", "fn", "precision", "recall", "f1"):
         table.add_column(column, justify="right" if column != "type" else "left")
     for name, score in report["scores"].items():

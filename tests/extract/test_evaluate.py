@@ -82,3 +82,29 @@ def test_participation_and_commitments_are_scored(extractor: Extractor, tmp_path
     assert scores["participation"]["fp"] == 1
     # Two commitments of the same actor count as two.
     assert scores["commitment"]["tp"] == 2
+
+
+def test_several_gold_folders_are_scored_as_one_pool(extractor: Extractor, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = "Ana Lopez, Director, International Organization for Migration, spoke.\n"
+    (corpus / "note.txt").write_text(text, encoding="utf-8")
+    folders = []
+    for name, person in (("one", "Ana Lopez"), ("two", "Peter Novak")):
+        folder = tmp_path / name
+        folder.mkdir()
+        gold = {
+            "id": name,
+            "document": "note.txt",
+            "start": 0,
+            "end": len(text),
+            "entities": {"person": [{"name": person}]},
+            "relations": {},
+        }
+        (folder / f"{name}.json").write_text(json.dumps(gold), encoding="utf-8")
+        folders.append(folder)
+    pooled = evaluate_gold(folders, corpus, extractor=extractor)
+    person = pooled["scores"]["person"]
+    # Ana Lopez is found in both passages; Peter Novak is missed once.
+    assert (person["tp"], person["fp"], person["fn"]) == (1, 1, 1)
+    assert pooled["passages"] == ["one", "two"]

@@ -250,6 +250,18 @@ def test_most_of_a_crowd_does_not_take_the_floor(extractor: Extractor, tmp_path:
     assert ("Julie Bolcer", "Global Compact on Refugees") in _pairs(records, "citation")
 
 
+def test_a_bracketed_source_list_speaks_but_not_an_office_in_it(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Several speakers emphasized the New York Declaration for Refugees and Migrants "
+        "[Colombia, Sweden, President of the General Assembly].\n",
+    )
+    assert {a for a, _ in _pairs(records, "citation")} == {"Colombia", "Sweden"}
+
+
 def test_he_and_other_speakers_keeps_the_speaker(extractor: Extractor, tmp_path: Path) -> None:
     records = _extract(
         extractor,

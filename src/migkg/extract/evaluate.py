@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -296,12 +297,20 @@ def _score_relations(
 
 
 def evaluate_gold(
-    gold_dir: Path, corpus: Path, *, extractor: Extractor | None = None
+    gold_dirs: Path | Sequence[Path], corpus: Path, *, extractor: Extractor | None = None
 ) -> dict[str, Any]:
-    """Score every gold file in ``gold_dir`` against documents found in ``corpus``."""
-    files = sorted(gold_dir.glob("*.json"))
-    if not files:
-        raise InputError(f"{gold_dir}: no gold files (*.json)")
+    """Score every gold file in ``gold_dirs`` against documents found in ``corpus``.
+
+    Several folders are scored as one pool (micro-averaged over all their passages), and each
+    document is extracted once however many passages of it the folders hold.
+    """
+    folders = [gold_dirs] if isinstance(gold_dirs, Path) else list(gold_dirs)
+    files = []
+    for folder in folders:
+        found = sorted(folder.glob("*.json"))
+        if not found:
+            raise InputError(f"{folder}: no gold files (*.json)")
+        files += found
     golds = [json.loads(f.read_text(encoding="utf-8")) for f in files]
     extractor = extractor or Extractor()
     needed = sorted({g["document"] for g in golds})

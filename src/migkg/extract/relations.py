@@ -509,9 +509,8 @@ def _title_first(
 # ---------------------------------------------------------------------------- participation
 
 _TIME_SLOT = re.compile(r"\b\d{1,2}[.:]\s?\d{2}\s*[-–]\s*\d{1,2}[.:]\s?\d\s?\d?\b")
-_MODERATOR = re.compile(
-    r"\b(?:Moderator|Moderated by|Chair|Chaired by|Facilitator)s?\s*:?\s*$", re.IGNORECASE
-)
+# "Moderator:", "Speakers :", "Chaired by": a label that gives the people after it their part.
+_ROLE_LABEL = re.compile(r"\b([A-Za-z]+)\s*(?::|by\b)")
 _MAX_SLOT = 6000
 
 
@@ -576,6 +575,18 @@ def _session_title(
     return title, line_start, title_end
 
 
+def _slot_role(lead: str) -> str:
+    """The part the last role label before a person gives them ("Moderator: ... Speakers:
+    Name, ..., Name"); a person listed with no label speaks."""
+    roles = _roster_roles()
+    labelled = [
+        roles[match.group(1).lower()]
+        for match in _ROLE_LABEL.finditer(lead)
+        if match.group(1).lower() in roles
+    ]
+    return labelled[-1] if labelled else "speaker"
+
+
 _ROSTER_ITEM = re.compile(
     r"^[ \t]*[-•▪*][ \t]*((?:Panel|Session|Workshop|Round[- ]?table|Segment)\s+(?:\d+|[IVX]+))"
     r"\s*:\s*",
@@ -636,8 +647,7 @@ def _participations(text: str, index: _Index) -> list[RawRelation]:
         for person in people:
             if person.start < title_end and person.end > title_start:
                 continue
-            line_start = text.rfind("\n", 0, person.start) + 1
-            role = "moderator" if _MODERATOR.search(text[line_start : person.start]) else "speaker"
+            role = _slot_role(text[title_end : person.start])
             line_end = text.find("\n", person.end)
             relations.append(
                 RawRelation(
@@ -673,7 +683,9 @@ _SIGNATURE_REACH = 6000
 _COSIGNER_GAP = 250
 _CLOSING_REACH = 300
 _BULLET = re.compile(r"\s*(?:[-•▪*–]|\(?[a-z0-9]{1,2}[.)])(?:\s|$)")
-_PARENTHESIS = re.compile(r"\(([^()]{2,160})\)")
+# A parenthesis or a square bracket: reports cite their sources either way.
+_PARENTHESIS = re.compile(r"\(([^()\[\]]{2,160})\)|\[([^()\[\]]{2,160})\]")
+_TITLE_OF = re.compile(r"(?:the\s+)?((?:[A-Z][\w-]*\s+){1,3})of\s+(?:the\s+)?$")
 _LIST_GLUE = re.compile(r"^(?:[\s,;/&]|\band\b|\bor\b|\bothers\b|\betc\b\.?)*$", re.IGNORECASE)
 
 
@@ -867,6 +879,7 @@ class _Attributor:
 
         "The network will ground its work ..., and it will align itself": the network.
         "... will enable IOM and WHO to work together. They will launch ...": IOM and WHO.
+        "Member States have acknowledged ... They have committed ...": the Member States.
         """
         plural = token.lower_ == "they"
         sentence = token.sent
@@ -888,6 +901,15 @@ class _Attributor:
             if plural and len(group) > 1 and len(group) == 1 + len(candidate_token.conjuncts):
                 return _unique(sorted(group, key=lambda c: c.start))
             if not plural and len(group) == 1 and candidate_token.dep_ in _SUBJECT_DEPS:
+                return (found,)
+            # "Member States have acknowledged ... They have therefore committed to ...".
+            if (
+                plural
+                and found.type == "collective"
+                and len(group) == 1
+                and candidate_token.dep_ in _SUBJECT_DEPS
+                and not self._quantified(candidate_token)
+            ):
                 return (found,)
         return ()
 
@@ -1571,14 +1593,16 @@ class _Attributor:
         segments = []
         segment_start = sentence.start_char
         for match in _PARENTHESIS.finditer(self.text, sentence.start_char, sentence.end_char):
-            inside = self.index.within(match.start(1), match.end(1))
+            group = 1 if match.group(1) is not None else 2
+            inside = self.index.within(match.start(group), match.end(group))
             actors = [c for c in inside if c.type in _SPEAKER_TYPES]
             if not actors or len(actors) < len(inside):
                 continue
-            rest = self.text[match.start(1) : match.end(1)]
-            for actor in reversed(actors):
-                rest = rest[: actor.start - match.start(1)] + rest[actor.end - match.start(1) :]
+            rest, held = _list_glue(self.text, match.start(group), match.end(group), actors)
             if not _LIST_GLUE.match(rest):
+                continue
+            actors = [a for a in actors if all(a is not h for h in held)]
+            if not actors:
                 continue
             before_end = match.start()
             while before_end > sentence.start_char and self.text[before_end - 1].isspace():
@@ -1595,6 +1619,29 @@ class _Attributor:
             segments.append((segment_start, match.start(), _unique(actors)))
             segment_start = match.end()
         return segments
+
+
+def _list_glue(
+    text: str, start: int, end: int, actors: list[Candidate]
+) -> tuple[str, list[Candidate]]:
+    """What a bracketed list holds besides its actors, and the actors only named as an office.
+
+    "[Colombia, Sweden, President of the General Assembly]": the office holder is listed by
+    title, so the title is list glue and the General Assembly itself is not a speaker.
+    """
+    pieces: list[str] = []
+    held: list[Candidate] = []
+    position = start
+    for actor in actors:
+        before = text[position : actor.start]
+        title = _TITLE_OF.search(before)
+        if title is not None and any(w in _title_words() for w in title.group(1).split()):
+            held.append(actor)
+            before = before[: title.start()]
+        pieces.append(before)
+        position = actor.end
+    pieces.append(text[position:end])
+    return "".join(pieces), held
 
 
 def _head_words(name: str) -> set[str]:

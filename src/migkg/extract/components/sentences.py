@@ -16,15 +16,19 @@ from spacy.tokens import Doc
 
 __all__ = ["LayoutSentences", "make_layout_sentences"]
 
+_OPENING_BRACKETS = frozenset(["[", "("])
+
 
 class LayoutSentences:
-    """Marks the token after every line break as a sentence start (the parser does the rest)."""
+    """Marks the token after every line break as a sentence start, and an opening bracket
+    after a word as none (the parser does the rest)."""
 
     def __call__(self, doc: Doc) -> Doc:
         # One array write: setting Token.is_sent_start token by token re-checks the whole
         # document's annotation each time, which is quadratic on long reports.
         text = doc.text
-        starts = doc.to_array([SENT_START])
+        # Signed: -1 marks a token that must not start a sentence.
+        starts = doc.to_array([SENT_START]).astype("int64")
         token_starts = doc.to_array([IDX]).tolist()
         changed = False
         position = text.find("\n")
@@ -36,8 +40,17 @@ class LayoutSentences:
                 starts[following] = 1
                 changed = True
             position = text.find("\n", position + 1)
+        # A bracket right after a word does not open a sentence: "... setting priorities
+        # [Colombia, Sweden, Chile]." cites its sources inside the sentence it closes.
+        for token in doc[1:]:
+            if token.text in _OPENING_BRACKETS and starts[token.i] != 1:
+                previous = doc[token.i - 1]
+                if previous.is_alpha and "\n" not in previous.whitespace_:
+                    starts[token.i] = -1
+                    changed = True
         if changed:
-            doc.from_array([SENT_START], cast(Any, starts))
+            # spaCy reads the column as uint64; -1 keeps its bits through the view.
+            doc.from_array([SENT_START], cast(Any, starts.view("uint64")))
         return doc
 
 
