@@ -62,12 +62,41 @@ def test_a_run_in_bold_heading_ends_before_the_text_after_it() -> None:
     assert original[slice(*norm.to_original(start, start + 12))] == "To implement"
 
 
+def test_a_footnote_that_interrupts_a_sentence_moves_after_its_paragraph() -> None:
+    original = (
+        "As Azzouz Samri, Head of the Governing Bodies\n\n¹⁰ International Organization for "
+        'Migration, "Regional processes".\n\nDivision of IOM, pointed out that IDMs help.\n\n'
+        "Next paragraph."
+    )
+    norm = normalize_text(original)
+    assert norm.text.splitlines() == [
+        "As Azzouz Samri, Head of the Governing Bodies Division of IOM, pointed out that IDMs "
+        "help.",
+        'International Organization for Migration, "Regional processes".',
+        "Next paragraph.",
+    ]
+    for phrase in ("Governing Bodies Division", "International Organization", "Next"):
+        start = norm.text.index(phrase)
+        begin, stop = norm.to_original(start, start + len(phrase))
+        kept = original[begin:stop]
+        assert kept.startswith(phrase.split()[0]) and kept.endswith(phrase.split()[-1])
+
+
+def test_a_photo_credit_closes_its_caption() -> None:
+    norm = normalize_text(
+        "Opening Session, IDM New York, 26 March 2018. Guy Ryder, ILO. © IOM/Rahma Soliman\n\n"
+        "Both workshops stimulated rich discussions."
+    )
+    assert norm.text.splitlines()[-1] == "Both workshops stimulated rich discussions."
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
 def test_offsets_map_back_to_the_same_characters(original: str) -> None:
     norm = normalize_text(original)
     assert len(norm.offsets) == len(norm.text)
-    assert list(norm.offsets) == sorted(norm.offsets)
+    if not any(c in original for c in "⁰¹²³⁴⁵⁶⁷⁸⁹"):
+        assert list(norm.offsets) == sorted(norm.offsets)  # only moved footnotes go back
     for index, char in enumerate(norm.text):
         assert 0 <= norm.offsets[index] < len(original)
         if char.isalnum():

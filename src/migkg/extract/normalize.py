@@ -27,7 +27,11 @@ _Replacement = Callable[[re.Match[str]], str]
 
 @dataclass(frozen=True, slots=True)
 class NormalizedText:
-    """Clean text plus, for every clean character, its index in the original text."""
+    """Clean text plus, for every clean character, its index in the original text.
+
+    The indices increase, except where a footnote that interrupted a sentence was moved after
+    its paragraph.
+    """
 
     text: str
     offsets: tuple[int, ...]
@@ -42,7 +46,12 @@ class NormalizedText:
         if start >= end:
             position = self.offsets[start] if start < len(self.offsets) else self.original_length
             return position, position
-        return self.offsets[start], self.offsets[end - 1] + 1
+        first, last = self.offsets[start], self.offsets[end - 1]
+        if first <= last:
+            return first, last + 1
+        # A span across a footnote moved out of its sentence: cover all it was taken from.
+        covered = self.offsets[start:end]
+        return min(covered), max(covered) + 1
 
 
 class _Rewriter:
@@ -76,6 +85,12 @@ class _Rewriter:
         self.text = "".join(pieces)
         self.offsets = offsets
 
+    def rearrange(self, spans: list[tuple[int, int]]) -> None:
+        """Put the text together from ``spans`` of it, in that order; characters keep their
+        original offsets (so a moved span still maps back to where it was written)."""
+        self.text = "".join(self.text[start:end] for start, end in spans)
+        self.offsets = [o for start, end in spans for o in self.offsets[start:end]]
+
 
 _SCRIPT_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -103,6 +118,12 @@ _LINE_BREAK = re.compile(r"[ ]*(?:\r\n|\r|\n)(?:[ ]*(?:\r\n|\r|\n))*[ ]*")
 _SPACE_BEFORE_PUNCT = re.compile(r" (?=[,.;:)\]](?:\s|$))")
 
 _TERMINAL = ".!?:;”\"'’)]"
+# Footnote bodies a page break left inside a sentence: "... Head of the Governing Bodies⏎⏎¹⁰
+# International Organization for Migration, ...⏎⏎Division of IOM, pointed out ...".
+_INTERRUPTING_NOTES = re.compile(
+    r"[ \t]*\n[ \t]*\n((?:[ \t]*[⁰¹²³⁴⁵⁶⁷⁸⁹]+[ \t]*\S[^\n]*\n[ \t]*\n)+)(?=[ \t]*\S)"
+)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _HYPHENS = "-‐‑–"
 _JOINING_END = re.compile(
     r"(?:\b(?:and|or|of|the|a|an|in|on|for|to|with|by|at|from|as|its|their|his|her)|[,(&/])$",
@@ -110,6 +131,34 @@ _JOINING_END = re.compile(
 )
 _LIST_START = re.compile(r"^(?:[-–*]\s|\d{1,2}[.)]\s|[a-z][.)]\s|[A-Z ]{6,}$)")
 _WRAPPED_LINE = 40
+
+
+def _notes_moved_out(text: str) -> list[tuple[int, int]] | None:
+    """Spans of ``text`` that put each footnote block interrupting a sentence after the end of
+    that sentence's paragraph, or None when no block interrupts one."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for match in _INTERRUPTING_NOTES.finditer(text):
+        if match.start() < position:
+            continue  # inside a paragraph already carried past an earlier block
+        before = text[position : match.start()].rstrip()
+        if not before or before[-1] in _TERMINAL:
+            continue
+        following = _PARAGRAPH_BREAK.search(text, match.end())
+        paragraph_end = following.start() if following else len(text)
+        notes_start = match.start(1)
+        # The sentence, its line break (joined or kept later, like any other), the rest of the
+        # paragraph, then the notes as paragraphs of their own.
+        spans += [
+            (position, match.start() + 1),
+            (match.end(), paragraph_end),
+            (match.start(), notes_start),
+            (notes_start, match.end()),
+        ]
+        position = paragraph_end
+    if not spans:
+        return None
+    return [*spans, (position, len(text))]
 
 
 def _decode_entity(match: re.Match[str]) -> str:
@@ -154,8 +203,8 @@ def _join_lines(text: str) -> _Replacement:
         last = previous.rstrip()[-1]
         if last in _HYPHENS and previous.rstrip()[-2:-1].isalpha() and following[0].isalpha():
             return ""  # a word hyphenated at the line end: "Director-⏎General"
-        if _LIST_START.match(following) or last in _TERMINAL:
-            return "\n"
+        if _LIST_START.match(following) or last in _TERMINAL or "©" in previous:
+            return "\n"  # a photo credit ("© IOM/Rahma Soliman") closes its caption
         open_parens = previous.count("(") > previous.count(")")
         if (
             following[0].islower()
@@ -194,6 +243,9 @@ def normalize_text(text: str, *, markup: bool = True) -> NormalizedText:
         rewriter.sub(_MD_STRONG, "")
         rewriter.sub(_MD_EM, "")
         rewriter.sub(_MD_ESCAPE, lambda m: m.group(1))
+    moves = _notes_moved_out(rewriter.text)
+    if moves is not None:
+        rewriter.rearrange(moves)
     rewriter.sub(_SUPERSCRIPT, " ")
     rewriter.sub(_BULLET, "\n")
     rewriter.sub(_TAB, "\n")
