@@ -83,16 +83,28 @@ FLOORS = {
         "participation": 0.97,
     },
     # A fifth blind set (000 global compact and Geneva conclusions, 001 regional processes and
-    # Geneva agenda); its untouched scores are in the issue notes.
+    # Geneva agenda); its untouched scores are in the README.
     "blind4": {
-        "person": 0.94,
-        "organization": 0.88,
-        "state": 0.97,
+        "person": 0.97,
+        "organization": 0.91,
+        "state": 0.98,
         "framework": 0.85,
-        "affiliation": 0.82,
-        "citation": 0.74,
-        "commitment": 0.78,
-        "participation": 0.83,
+        "affiliation": 0.90,
+        "citation": 0.82,
+        "commitment": 0.88,
+        "participation": 0.97,
+    },
+    # A sixth (000 introduction, whole-of-government section and Geneva agenda, 001
+    # introduction): untouched citation .383 (bare titles: "the Director General reminded ...").
+    "blind5": {
+        "person": 0.98,
+        "organization": 0.93,
+        "state": 0.95,
+        "framework": 0.93,
+        "affiliation": 0.91,
+        "citation": 0.60,
+        "commitment": 0.75,
+        "participation": 0.75,
     },
 }
 

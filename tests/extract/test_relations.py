@@ -262,6 +262,28 @@ def test_a_bracketed_source_list_speaks_but_not_an_office_in_it(
     assert {a for a, _ in _pairs(records, "citation")} == {"Colombia", "Sweden"}
 
 
+def test_a_bare_title_stands_for_the_person_named_with_it(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "The workshop was opened by the IOM Director General, William Lacy Swing, and the "
+        "Special Representative for International Migration, Louise Arbour. Amina J. Mohammed, "
+        "Deputy Secretary-General of the United Nations, also spoke.\n\n"
+        "The Director General recalled the Paris Agreement on Climate Change.\n\n"
+        "The Special Representative and the Deputy Secretary-General offered remarks. They "
+        "pledged support for the New York Declaration for Refugees and Migrants.\n\n"
+        "The Director General of UNICEF recalled the Sendai Framework for Disaster Risk "
+        "Reduction.\n",
+    )
+    pairs = _pairs(records, "citation")
+    assert ("William Lacy Swing", "Paris Agreement") in pairs
+    assert {("Louise Arbour", NYD), ("Amina J. Mohammed", NYD)} <= pairs
+    # Nobody is named as UNICEF's Director General: that title stays unresolved.
+    assert not any("Sendai" in framework for _, framework in pairs)
+
+
 def test_he_and_other_speakers_keeps_the_speaker(extractor: Extractor, tmp_path: Path) -> None:
     records = _extract(
         extractor,

@@ -180,8 +180,10 @@ def find_relations(doc: Doc, candidates: list[Candidate]) -> list[RawRelation]:
     relations = _affiliations(doc, index)
     relations += _roles_held_as(doc, index)
     text = doc.text  # a join over every token: read once
+    holders = _title_holders(relations, text, index)
     relations += _participations(text, index)
-    relations += _citations_and_commitments(doc, index, nested)
+    affiliations = [r for r in relations if r.type == "affiliation"]
+    relations += _citations_and_commitments(doc, index, nested, holders, affiliations)
     relations += _reference_citations(text, index)
     return relations
 
@@ -722,8 +724,17 @@ def _unique(candidates: list[Candidate] | tuple[Candidate, ...]) -> tuple[Candid
 class _Attributor:
     """Resolves who speaks and who acts in the sentences of one parsed document."""
 
-    def __init__(self, doc: Doc, index: _Index, nested: _Index, cues: _Cues) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        index: _Index,
+        nested: _Index,
+        cues: _Cues,
+        holders: dict[str, list[Candidate]] | None = None,
+    ) -> None:
         self.doc = doc
+        self.holders = holders or {}
+        self.served_bodies: dict[str, set[str]] = {}
         self.text = doc.text
         self.index = index
         self.nested = nested
@@ -818,8 +829,45 @@ class _Attributor:
         served = self._state_served(token)
         if served:
             return _Subject("named", served, delegated=True)
+        holder = self.title_holder(token) if is_title else None
+        if holder is not None:
+            return _Subject("named", (holder,))
         # A bare title ("The IOM Director General") names nobody.
         return _Subject("anonymous")
+
+    def title_holder(self, title: Token) -> Candidate | None:
+        """The person the document names with this title ("the Director General" after
+        "William Lacy Swing, Director General, IOM"), if it is clear who (``_holder_at``)."""
+        words = [
+            t
+            for t in title.subtree
+            if t.i <= title.i and t.dep_ not in {"det", "poss", "punct", "case"}
+        ]
+        # "the IOM Director General": the body's name is not part of the title, but says whose.
+        bodies: list[Candidate] = []
+        while words and words[0].i < title.i:
+            body = self.candidate(words[0])
+            if body is None:
+                break
+            bodies.append(body)
+            words.pop(0)
+        if not words:
+            return None
+        bodies += [
+            c
+            for prep in title.children
+            if prep.dep_ == "prep" and prep.lower_ == "of"
+            for obj in prep.children
+            if obj.dep_ == "pobj"
+            for c in [self.candidate(obj)]
+            if c is not None and c.type in _AFFILIATE_TYPES
+        ]
+        phrase = self.text[words[0].idx : title.idx + len(title)]
+        people = self.holders.get(_title_key(phrase), [])
+        if bodies:  # "the Director General of IOM": only a holder who serves that body
+            names = {b.name for b in bodies}
+            people = [p for p in people if self.served_bodies.get(p.name, set()) & names]
+        return _holder_at(people, title.idx)
 
     def _state_served(self, title: Token) -> tuple[Candidate, ...]:
         """The state a title names through a demonym or an "of" chain, if any."""
@@ -887,18 +935,31 @@ class _Attributor:
         if sentence.start > 0 and self.context_start < sentence.start_char:
             scopes = [*self.doc[sentence.start - 1].sent, *scopes]
         for candidate_token in reversed(scopes):
-            found = self.candidate(candidate_token) or self._described(candidate_token)
+            if plural:
+                # A list is read from its first member: "A, B and C ... They".
+                while candidate_token.dep_ in {"conj", "appos"} and candidate_token.head.i < (
+                    candidate_token.i
+                ):
+                    candidate_token = candidate_token.head
+            found = self._referent(candidate_token)
             kinds = {"organization", "collective", "state"} | ({"person"} if plural else set())
             if found is None or found.type not in kinds:
                 continue
+            # The parser may hang a list's later members on the first as an apposition.
+            members = [*candidate_token.conjuncts] + [
+                m
+                for child in candidate_token.children
+                if child.dep_ == "appos"
+                for m in (child, *child.conjuncts)
+            ]
             group = [found] + [
                 c
-                for c in (self.candidate(t) for t in candidate_token.conjuncts)
+                for c in (self._referent(t) for t in members)
                 if c is not None and c.type == found.type
             ]
             # "the Special Representative, the President of the General Assembly and the Deputy
-            # Secretary-General ... They": a group with unnamed members is not resolved.
-            if plural and len(group) > 1 and len(group) == 1 + len(candidate_token.conjuncts):
+            # Secretary-General ... They": a group with an unnamed member is not resolved.
+            if plural and len(group) > 1 and len(group) == 1 + len(members):
                 return _unique(sorted(group, key=lambda c: c.start))
             if not plural and len(group) == 1 and candidate_token.dep_ in _SUBJECT_DEPS:
                 return (found,)
@@ -912,6 +973,15 @@ class _Attributor:
             ):
                 return (found,)
         return ()
+
+    def _referent(self, token: Token) -> Candidate | None:
+        """The entity a word names: a mention, a definite description, or a title held by one
+        named person ("the Special Representative ..., the President of the General Assembly
+        and the Deputy Secretary-General ... They")."""
+        found = self.candidate(token) or self._described(token)
+        if found is None and token.text in self.titles and token.pos_ in {"NOUN", "PROPN"}:
+            found = self.title_holder(token)
+        return found
 
     def _quantified(self, token: Token) -> bool:
         return any(
@@ -1775,9 +1845,75 @@ def _owner(index: _Index, framework: Candidate) -> Candidate | None:
     return min(owners, key=lambda c: abs(c.start - framework.start), default=None)
 
 
-def _citations_and_commitments(doc: Doc, index: _Index, nested: _Index) -> list[RawRelation]:
+# Where the title proper ends in a role: "Deputy Secretary-General of the United Nations".
+_TITLE_END = re.compile(r",|;|\(|\s(?:of|for|to|at|in|on)\s")
+
+
+def _title_key(role: str) -> str:
+    """A title as a lookup key: "Special Representative of the SG" -> "special representative"."""
+    head = _TITLE_END.split(role, maxsplit=1)[0]
+    return re.sub(r"\s*[-‐–]\s*", "-", re.sub(r"\s+", " ", fold(head))).strip()
+
+
+def _title_holders(
+    relations: list[RawRelation], text: str, index: _Index
+) -> dict[str, list[Candidate]]:
+    """Each title the document gives to named people, with their mentions in text order: from
+    the roles of affiliations, and from a title written after a name with no body to it ("Louise
+    Arbour, Special Representative of the Secretary-General for International Migration")."""
+    titled: list[tuple[Candidate, str]] = [
+        (relation.subject, role)
+        for relation in relations
+        if relation.type == "affiliation" and relation.subject.type == "person"
+        for role in [dict(relation.attributes).get("role", "")]
+        if role
+    ]
+    titles = _title_words()
+    for person in (c for c in index.items if c.type == "person"):
+        after = _APPOSED_TITLE.match(text, person.end)
+        if after is not None and any(w in titles for w in after.group(1).split()[:3]):
+            titled.append((person, after.group(1)))
+        # "the IOM Director General, William Lacy Swing": the title first, acronyms aside.
+        before = _TITLE_BEFORE.search(text, max(0, person.start - 120), person.start)
+        if before is not None:
+            words = [w for w in before.group(1).split() if not (w.isupper() and len(w) > 1)]
+            if words and words[0] in titles:
+                titled.append((person, " ".join(words)))
+    holders: dict[str, dict[int, Candidate]] = {}
+    for person, role in titled:
+        for part in role.split(","):
+            key = _title_key(part)
+            if key and len(key.split()) <= _MAX_TITLE_KEY_WORDS:
+                holders.setdefault(key, {})[person.start] = person
+    return {key: [people[s] for s in sorted(people)] for key, people in holders.items()}
+
+
+def _holder_at(people: list[Candidate], position: int) -> Candidate | None:
+    """Who a bare title at ``position`` stands for: the person last named with it before."""
+    before = [p for p in people if p.end <= position]
+    return before[-1] if before else None
+
+
+_MAX_TITLE_KEY_WORDS = 5
+
+_TITLE_BEFORE = re.compile(r"\b[Tt]he\s+([A-Z][^,;()\n]{2,100}),\s*$")
+_APPOSED_TITLE = re.compile(r",[ \t]*([A-Z][^,;()\n]{2,100})")
+
+
+def _citations_and_commitments(
+    doc: Doc,
+    index: _Index,
+    nested: _Index,
+    holders: dict[str, list[Candidate]],
+    affiliations: list[RawRelation],
+) -> list[RawRelation]:
     cues = _cues()
-    attributor = _Attributor(doc, index, nested, cues)
+    attributor = _Attributor(doc, index, nested, cues, holders)
+    for relation in affiliations:
+        if relation.object is not None:
+            attributor.served_bodies.setdefault(relation.subject.name, set()).add(
+                relation.object.name
+            )
     relations: list[RawRelation] = []
     text = doc.text
     sentences = list(doc.sents)
