@@ -52,9 +52,7 @@ FLOORS = {
         "state": 0.99,
         "framework": 0.95,
         "affiliation": 0.95,
-        # .737: "The National Plan for Action ... is waiting for the approval" after "the
-        # Government of Haiti" gives Haiti the plan; the gold gives it only to the speaker.
-        "citation": 0.72,
+        "citation": 0.78,
         "commitment": 0.66,
     },
     # A third blind set (000 Geneva statements, 001 New York partners), annotated after the
@@ -102,9 +100,9 @@ FLOORS = {
         "state": 0.95,
         "framework": 0.93,
         "affiliation": 0.91,
-        "citation": 0.60,
+        "citation": 0.66,
         "commitment": 0.75,
-        "participation": 0.75,
+        "participation": 0.95,
     },
 }
 

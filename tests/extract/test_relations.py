@@ -14,6 +14,7 @@ from migkg.extract.relations import (
     _closing_parenthesis,
     _head_words,
     _looks_like_role,
+    _session_title,
     _title_words,
     _without_accreditation,
     _without_location,
@@ -282,6 +283,21 @@ def test_a_bare_title_stands_for_the_person_named_with_it(
     assert {("Louise Arbour", NYD), ("Amina J. Mohammed", NYD)} <= pairs
     # Nobody is named as UNICEF's Director General: that title stays unresolved.
     assert not any("Sendai" in framework for _, framework in pairs)
+
+
+def test_a_body_acting_in_its_own_sentence_is_its_referrer(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Member States called on IOM to contribute to the New York Declaration for Refugees and "
+        "Migrants. In line with this call (Art. 1 of the IOM Constitution), IOM dedicated the "
+        "dialogue to the global compact.\n",
+    )
+    pairs = _pairs(records, "citation")
+    assert ("International Organization for Migration", GCM) in pairs
+    assert not any(actor == "Member States" and framework == GCM for actor, framework in pairs)
 
 
 def test_he_and_other_speakers_keeps_the_speaker(extractor: Extractor, tmp_path: Path) -> None:
@@ -643,4 +659,19 @@ def test_moderators_listed_by_panel_join_the_agenda_session(
     )
     assert ("Jan Berg", "PANEL 1: Cooperation on return and reintegration", "moderator") in (
         _participations(records)
+    )
+
+
+def test_a_session_title_run_into_its_description_ends_at_the_description() -> None:
+    text = (
+        "15:00 – 16:30\nPanel 2 – Identifying migrant vulnerabilities – structural and "
+        "situational factors of vulnerability Migrant assistance and protection practitioners "
+        "face significant challenges in identifying vulnerable migrants in migration flows who "
+        "are in need of services, as this session will discuss at length.\n"
+    )
+    found = _session_title(text, len("15:00 – 16:30"), len(text))
+    assert found is not None
+    assert found[0] == (
+        "Panel 2 – Identifying migrant vulnerabilities – structural and situational factors "
+        "of vulnerability"
     )

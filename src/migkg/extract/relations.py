@@ -570,11 +570,23 @@ def _session_title(
             break
         previous = word.group()
     title_end = min(stops)
+    if title_end - line_start > _MAX_TITLE:
+        # A title run into its description ("... factors of vulnerability Migrant assistance
+        # and protection practitioners face ..."): it ends where a capital opens a sentence.
+        run_on = _RUN_ON_SENTENCE.search(text, line_start + _MIN_TITLE, title_end)
+        if run_on is not None:
+            title_end = run_on.start() + 1
     title = text[line_start:title_end].strip(" :–-\t")
     title_end = line_start + len(text[line_start:title_end].rstrip(" :–-\t"))
-    if len(title) < 5 or len(title) > 160 or not title[0].isupper():
+    if len(title) < 5 or len(title) > _MAX_TITLE or not title[0].isupper():
         return None
     return title, line_start, title_end
+
+
+_MAX_TITLE = 160
+_MIN_TITLE = 20
+# A lower-case word, then a capitalised one that opens a sentence (a capital then lower case).
+_RUN_ON_SENTENCE = re.compile(r"[a-z] (?=[A-Z][a-z]+ [a-z])")
 
 
 def _slot_role(lead: str) -> str:
@@ -1964,6 +1976,18 @@ def _citations_and_commitments(
             # "WHO ... welcomes X. WHO is setting up a unit and will present a plan": what the
             # speaker is said to do is an act (see ``acts``), not something it said.
             speakers = ()
+        elif (
+            subject.kind == "named"
+            and speaker
+            and not reporting
+            and all(s.type != "person" for s in speaker)
+        ):
+            # "Member States called on IOM to ... . In line with this call (Art. 1 of the IOM
+            # Constitution), IOM dedicated the IDM to ...": a body that acts in its own
+            # sentence is who refers to what the sentence names, not the body before it. (A
+            # person's remarks go on: "Ms Arbour noted ... The network will ground its work in
+            # the Charter ..." is still hers.)
+            speakers = subject.actors
         else:
             speakers = speaker
         listed = _bracketed_actors(sentence, index, text)
