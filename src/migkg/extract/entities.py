@@ -1144,7 +1144,8 @@ class EntityRecognizer:
                 continue
             name = text[candidate.start : candidate.end]
             owner = ends.get(candidate.end)
-            if owner is not None and not re.search(r"\bof\s+(?:the\s+)?$", text[: owner.start]):
+            closing = text[max(0, owner.start - 8) : owner.start] if owner is not None else ""
+            if owner is not None and not re.search(r"\bof\s+(?:the\s+)?$", closing):
                 owner = None  # "of <State>" closes the name; a bare state there is a list
             state_id = None
             demonym = re.search(r"(\w+)\s+$", text[max(0, candidate.start - 40) : candidate.start])
