@@ -10,15 +10,15 @@ from migkg.extract.entities import Candidate
 from migkg.extract.ingest import read_document
 from migkg.extract.pipeline import Extractor
 from migkg.extract.records import DocRecords
-from migkg.extract.relations import (
+from migkg.extract.relations.affiliations import (
     _closing_parenthesis,
-    _head_words,
     _looks_like_role,
-    _session_title,
-    _title_words,
     _without_accreditation,
     _without_location,
 )
+from migkg.extract.relations.agendas import _session_title
+from migkg.extract.relations.attribution import _head_words
+from migkg.extract.relations.common import load_title_words
 
 GCM = "Global Compact for Safe, Orderly and Regular Migration"
 NYD = "New York Declaration for Refugees and Migrants"
@@ -535,7 +535,7 @@ def test_accreditation_and_location_filters() -> None:
 
 
 def test_role_shape_and_parentheses() -> None:
-    titles = _title_words()
+    titles = load_title_words()
     assert _looks_like_role("Managing Director, ", titles)
     assert _looks_like_role("Attorney at Law, ", titles)
     assert _looks_like_role("head of ", titles)

@@ -31,7 +31,7 @@ def pipeline_fingerprint() -> str:
     digest = hashlib.sha256(PIPELINE_VERSION.encode())
     digest.update((os.environ.get("MIGKG_SPACY_MODEL") or DEFAULT_MODEL).encode())
     package = files("migkg.extract")
-    folders = [(package, ".py"), (package / "components", ".py")]
+    folders = [(package, ".py"), (package / "components", ".py"), (package / "relations", ".py")]
     folders += [(package / "gazetteers", ""), (package / "patterns", "")]
     for folder, suffix in folders:
         for entry in sorted(folder.iterdir(), key=lambda e: e.name):

@@ -1,680 +1,34 @@
-"""Relations between recognised entities: affiliations, participations, citations,
-commitments and proposals.
+"""Who a sentence speaks for and who performs its acts.
 
-Each finder works on one parsed document and its entity spans (clean-text offsets) and returns
-``RawRelation`` tuples whose evidence is a clean-text span; the pipeline maps it to the original.
-The word lists the rules use are data: ``patterns/citation_cues.jsonl``,
-``commitment_cues.jsonl``, ``attribution_cues.jsonl`` and ``agenda_cues.jsonl``.
-"""
+Reports of meetings rarely say "X cites Y". They name a speaker and then report what was said,
+often over several sentences without repeating the name ("Mr Samsar concluded", "he said",
+"The Business Mechanism plans to ..."). ``Attributor`` reads one sentence at a time: its
+subject (named, a pronoun, a delegate, an unnamed group, a framework), the acts with their own
+actors ("The African Union adopted ...", "endorsed by the Member States of IOM"), timeline
+entries and commitments."""
 
 from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
 from migkg.extract.entities import Candidate
-from migkg.extract.gazetteer import fold, load_pattern_file, load_word_list
-
-__all__ = ["RawRelation", "find_relations"]
-
-_ACTOR_TYPES = frozenset({"person", "organization", "state", "collective"})
-_AFFILIATE_TYPES = frozenset({"organization", "state"})
-_PRONOUNS = frozenset({"he", "she"})
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_MAX_CHAIN = 260
-
-
-@dataclass(frozen=True, slots=True)
-class RawRelation:
-    """A relation over clean-text offsets; keys are the candidates' entity keys."""
-
-    type: str
-    subject: Candidate
-    object: Candidate | None
-    evidence_start: int
-    evidence_end: int
-    attributes: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class _Cues:
-    """The word lists of ``citation_cues``, ``commitment_cues`` and ``attribution_cues``."""
-
-    citation_verbs: dict[str, tuple[str, frozenset[str]]]  # lemma -> (type, required particles)
-    citation_nouns: dict[str, str]
-    event_nouns: frozenset[str]  # nouns that open an entry of a timeline ("Launch of ...")
-    citation_phrases: tuple[tuple[str, str], ...]
-    commitment_verbs: dict[str, tuple[str, bool]]  # lemma -> (modality, needs a to-infinitive)
-    commitment_nouns: dict[str, str]
-    futures: dict[str, str]
-    stative: frozenset[str]
-    scheduling: frozenset[str]
-    makers: frozenset[str]
-    hedges: frozenset[str]
-    speech_verbs: frozenset[str]
-    delegate_nouns: frozenset[str]
-    anonymous_nouns: frozenset[str]
-    quantifiers: frozenset[str]
-    directives: frozenset[str]
-    closings: tuple[str, ...]
-    role_modifiers: frozenset[str]
-    accredited_titles: frozenset[str]
-    not_role_starts: frozenset[str]
-    singling_out: tuple[str, ...]
-    list_fillers: frozenset[str]
-    group_kinds: dict[str, frozenset[str]]  # head noun of an unnamed group -> its members' type
-
-
-@lru_cache(maxsize=1)
-def _cues() -> _Cues:
-    citation_verbs: dict[str, tuple[str, frozenset[str]]] = {}
-    citation_nouns: dict[str, str] = {}
-    event_nouns: set[str] = set()
-    phrases: list[tuple[str, str]] = []
-    for cue in load_pattern_file("citation_cues.jsonl"):
-        if "lemma" in cue:
-            citation_verbs.setdefault(cue["lemma"], (cue["type"], frozenset(cue.get("with", ()))))
-        elif "noun" in cue:
-            citation_nouns[cue["noun"]] = cue["type"]
-            event_nouns.add(cue["noun"])
-        elif "event_noun" in cue:
-            event_nouns.add(cue["event_noun"])
-        else:
-            phrases.append((cue["phrase"], cue["type"]))
-    verbs: dict[str, tuple[str, bool]] = {}
-    nouns: dict[str, str] = {}
-    futures: dict[str, str] = {}
-    words: dict[str, set[str]] = {
-        "stative": set(),
-        "scheduling": set(),
-        "hedge": set(),
-        "maker": set(),
-    }
-    for cue in load_pattern_file("commitment_cues.jsonl"):
-        if "lemma" in cue:
-            verbs[cue["lemma"]] = (cue["modality"], bool(cue.get("with_infinitive")))
-        elif "noun" in cue:
-            nouns[cue["noun"]] = cue["modality"]
-        elif "future" in cue:
-            futures[cue["future"]] = cue["modality"]
-        else:
-            for kind, word in cue.items():
-                words[kind].add(word)
-    groups: dict[str, list[str]] = {}
-    for cue in load_pattern_file("attribution_cues.jsonl"):
-        for kind, word in cue.items():
-            groups.setdefault(kind, []).append(word)
-    return _Cues(
-        citation_verbs=citation_verbs,
-        citation_nouns=citation_nouns,
-        event_nouns=frozenset(event_nouns),
-        citation_phrases=tuple(phrases),
-        commitment_verbs=verbs,
-        commitment_nouns=nouns,
-        futures=futures,
-        stative=frozenset(words["stative"]),
-        scheduling=frozenset(words["scheduling"]),
-        makers=frozenset(words["maker"]),
-        hedges=frozenset(words["hedge"]),
-        speech_verbs=frozenset(groups.get("speech", ())),
-        delegate_nouns=frozenset(groups.get("delegate", ())),
-        anonymous_nouns=frozenset(groups.get("anonymous", ())),
-        quantifiers=frozenset(groups.get("quantifier", ())),
-        directives=frozenset(groups.get("directive", ())),
-        closings=tuple(groups.get("closing", ())),
-        role_modifiers=frozenset(groups.get("role_modifier", ())),
-        accredited_titles=frozenset(groups.get("accredited_title", ())),
-        not_role_starts=frozenset(groups.get("not_role_start", ())),
-        singling_out=tuple(groups.get("singling_out", ())),
-        list_fillers=frozenset(groups.get("list_filler", ())),
-        group_kinds={
-            noun: frozenset({member_type})
-            for member_type in ("organization", "state")
-            for noun in groups.get(f"{member_type}_group", ())
-        },
-    )
-
-
-class _Index:
-    """Entity spans of one document, searchable by position."""
-
-    def __init__(self, candidates: list[Candidate]) -> None:
-        self.items = candidates
-        self.starts = [c.start for c in candidates]
-
-    def within(self, start: int, end: int) -> list[Candidate]:
-        i = bisect_left(self.starts, start)
-        found = []
-        while i < len(self.items) and self.items[i].start < end:
-            if self.items[i].end <= end:
-                found.append(self.items[i])
-            i += 1
-        return found
-
-    def covering(self, start: int, end: int) -> Candidate | None:
-        """The innermost span around ``[start, end)`` (a state may sit inside a ministry)."""
-        i = bisect_left(self.starts, start + 1) - 1
-        for j in range(i, max(-1, i - 4), -1):
-            if self.items[j].end >= end:
-                return self.items[j]
-        return None
-
-    def next_person_start(self, after: int, limit: int) -> int:
-        i = bisect_left(self.starts, after)
-        while i < len(self.items) and self.items[i].start < limit:
-            if self.items[i].type == "person":
-                return self.items[i].start
-            i += 1
-        return limit
-
-
-def find_relations(doc: Doc, candidates: list[Candidate]) -> list[RawRelation]:
-    """Every relation the patterns find in ``doc``."""
-    index = _Index([c for c in candidates if "nested" not in c.attributes])
-    nested = _Index([c for c in candidates if "nested" in c.attributes])
-    relations = _affiliations(doc, index)
-    relations += _roles_held_as(doc, index)
-    text = doc.text  # a join over every token: read once
-    holders = _title_holders(relations, text, index)
-    relations += _participations(text, index)
-    affiliations = [r for r in relations if r.type == "affiliation"]
-    relations += _citations_and_commitments(doc, index, nested, holders, affiliations)
-    relations += _reference_citations(text, index)
-    return relations
-
-
-# A reference starts with "See" (footnotes run together on one line after normalisation).
-_REFERENCE_LINE = re.compile(r"(?<!\S)See(?:[ \t]+also)?[ \t]+(?P<body>[^\n]+)")
-_AUTHOR_GAP = re.compile(r",\s*(?:the\s+)?", re.IGNORECASE)
-
-
-def _reference_citations(text: str, index: _Index) -> list[RawRelation]:
-    """A reference names each work's author: "See ILO, General Principles ... 2016; IOM, IRIS".
-
-    Each ";"-separated item that is "Organization, Framework" records the organization as the
-    framework's author (type adopts), with the item as evidence.
-    """
-    relations = []
-    for line in _REFERENCE_LINE.finditer(text):
-        position = line.start("body")
-        for item in line.group("body").split(";"):
-            start = position + len(item) - len(item.lstrip())
-            end = position + len(item.rstrip())
-            position += len(item) + 1
-            named = index.within(start, end)
-            if len(named) < 2:
-                continue
-            author, work = named[0], named[1]
-            if (
-                author.type == "organization"
-                and work.type == "framework"
-                and author.start == start
-                and _AUTHOR_GAP.fullmatch(text[author.end : work.start])
-            ):
-                relations.append(
-                    RawRelation(
-                        "citation", author, work, start, end, (("citation_type", "adopts"),)
-                    )
-                )
-    return relations
-
-
-# ---------------------------------------------------------------------------- affiliations
-
-
-@lru_cache(maxsize=1)
-def _title_words() -> frozenset[str]:
-    return load_word_list("title_words.txt")
-
-
-def _role(text: str) -> str:
-    role = re.sub(r"\s+", " ", text).strip(" ,;:()–-\n")
-    # "Director of the [Office]": the words that lead into the organization are not the role.
-    return re.sub(r"(?:\s+(?:of|the|at|in|for|to|from|with))+$", "", role)
-
-
-def _line_end(text: str, position: int) -> int:
-    end = text.find("\n", position)
-    return len(text) if end < 0 else end
-
-
-def _affiliations(doc: Doc, index: _Index) -> list[RawRelation]:
-    text = doc.text
-    titles = _title_words()
-    relations: list[RawRelation] = []
-    for person in (c for c in index.items if c.type == "person"):
-        after = person.end
-        rest = text[after : after + _MAX_CHAIN]
-        stripped = rest.lstrip(" ")
-        gap = len(rest) - len(stripped)
-        segment_start = after + gap
-        affiliates: list[Candidate] = []
-        role = ""
-        if stripped.startswith("("):
-            close = _closing_parenthesis(stripped)
-            if close > 0:
-                inner_start, inner_end = segment_start + 1, segment_start + close
-                inner = text[inner_start:inner_end]
-                if not _YEAR.search(inner):  # "(Migration Policy Institute, 2011)" is a citation
-                    affiliates = [
-                        c
-                        for c in index.within(inner_start, inner_end)
-                        if c.type in _AFFILIATE_TYPES
-                    ]
-                    if affiliates:
-                        role = _role(text[inner_start : affiliates[0].start])
-                    evidence_end = inner_end + 1
-        elif stripped.startswith((",", "\n")):
-            first_word = re.match(r"[,\n]\s*([\w.-]+)", stripped)
-            limit = index.next_person_start(segment_start + 1, segment_start + len(stripped))
-            limit = min(limit, _chain_end(text, segment_start + 1, limit), _governor(doc, person))
-            affiliates = [
-                c for c in index.within(segment_start, limit) if c.type in _AFFILIATE_TYPES
-            ]
-            starts_well = first_word is not None and (
-                (affiliates and affiliates[0].start <= segment_start + 2 + len(first_word.group(1)))
-                or (
-                    bool(affiliates)
-                    and _looks_like_role(text[segment_start + 1 : affiliates[0].start], titles)
-                )
-            )
-            if not starts_well:
-                affiliates = []
-            elif affiliates:
-                role = _role(text[segment_start + 1 : affiliates[0].start])
-            evidence_end = limit
-        elif stripped.startswith(("of ", "from ")):
-            # "Ms Magarin of El Salvador", "Mr Packer of ICVA", "Ms Swaminathan of WHO"
-            skip = re.match(r"(?:of|from)\s+(?:the\s+)?", stripped)
-            offset = segment_start + (skip.end() if skip else 3)
-            following = index.covering(offset, offset + 1)
-            if (
-                following is not None
-                and following.type in _AFFILIATE_TYPES
-                and following.start == offset
-            ):
-                affiliates = [following]
-                evidence_end = following.end
-        affiliates = _without_accreditation(text, person, affiliates)
-        affiliates = _without_location(affiliates)
-        if not affiliates:
-            affiliates, role, evidence_start = _title_first(text, index, person, titles)
-            evidence_end = person.end
-        else:
-            evidence_start = person.start
-        for affiliate in affiliates:
-            attributes = (("role", role),) if role and len(role) < 160 else ()
-            relations.append(
-                RawRelation(
-                    "affiliation",
-                    person,
-                    affiliate,
-                    evidence_start,
-                    max(evidence_end, affiliate.end),
-                    attributes,
-                )
-            )
-    return relations
-
-
-_ROLE_GLUE = frozenset({"of", "for", "and", "at", "on", "in", "the", "to", "a", "de", "du", "des"})
-_ACCREDITED = re.compile(r"\b(?:to|in)\s+(?:the\s+)?$")
-
-
-def _governor(doc: Doc, person: Candidate) -> int:
-    """Where the verb a name is the subject of starts, if after the name (else no limit).
-
-    "Name, President of the Network, a panellist in the session, drew on his experience at
-    UNDP": the appositive chain ends at "drew".
-    """
-    # Doc.text joins every token on each access; the end of the last token is the same length.
-    text_length = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
-    span = doc.char_span(person.start, person.end, alignment_mode="expand")
-    if span is None:
-        return text_length
-    token = span.root
-    while token.head.i != token.i and token.pos_ not in _VERB_POS:
-        token = token.head
-    if token.pos_ in _VERB_POS and token.idx > person.end:
-        return token.idx
-    return text_length
-
-
-def _looks_like_role(text: str, titles: frozenset[str]) -> bool:
-    """Whether the text between a name and an organization reads as a role title.
-
-    "Managing Director", "Attorney at Law", "Acting Senior Director for Development, Policy and
-    External Affairs" and "head of" do; "who met with" or "and his colleagues from" do not.
-    """
-    words = re.findall(r"[\w'’-]+", text)
-    if not words or len(words) > 14:
-        return False
-    cues = _cues()
-    lowered_titles = {t.lower() for t in titles}
-    first = words[0]
-    if first.lower() in cues.not_role_starts:
-        return False  # an addressee line: "All Permanent Representatives and ..."
-    if first.lower() in lowered_titles or first.lower() in cues.role_modifiers:
-        return True
-    if not first[0].isupper():
-        return False
-    content = [w for w in words if w.lower() not in _ROLE_GLUE]
-    return bool(content) and all(w[0].isupper() for w in content)
-
-
-def _without_accreditation(
-    text: str, person: Candidate, affiliates: list[Candidate]
-) -> list[Candidate]:
-    """Drop the body a representative is accredited to, not employed by.
-
-    In "Permanent Representative of Sri Lanka to the United Nations" or "Permanent Observer of
-    the African Union to the United Nations" the person works for the first named entity.
-    """
-    kept: list[Candidate] = []
-    for affiliate in affiliates:
-        previous_end = kept[-1].end if kept else affiliate.start
-        title_words = set(re.findall(r"[a-z]+", text[person.end : affiliate.start].lower()))
-        if (
-            kept
-            and _ACCREDITED.search(text[previous_end : affiliate.start])
-            and title_words & _cues().accredited_titles
-        ):
-            continue
-        kept.append(affiliate)
-    return kept
-
-
-_NON_STATE_KINDS = frozenset({"civil_society", "academic", "private_sector"})
-
-
-def _without_location(affiliates: list[Candidate]) -> list[Candidate]:
-    """Drop a country that only locates a non-governmental body.
-
-    "Director, Himilo Relief and Development Association (HIRDA), Netherlands" and "Head,
-    Migrant Care Indonesia": the person works for the association, not for the state.
-    """
-    kept: list[Candidate] = []
-    for affiliate in affiliates:
-        if (
-            affiliate.type == "state"
-            and any(a.type == "organization" and a.kind in _NON_STATE_KINDS for a in kept)
-            and not any(a.type == "organization" and a.kind == "government_body" for a in kept)
-        ):
-            continue
-        kept.append(affiliate)
-    return kept
-
-
-def _closing_parenthesis(text: str) -> int:
-    """The index of the ")" that closes the "(" at the start of ``text`` (nesting allowed)."""
-    depth = 0
-    for position, character in enumerate(text):
-        if character == "(":
-            depth += 1
-        elif character == ")":
-            depth -= 1
-            if depth == 0:
-                return position
-        elif character == "\n" and position > 0 and text[position - 1] == "\n":
-            break
-    return -1
-
-
-_AS_ROLE = re.compile(
-    r"\bas\s+(?:the\s+)?((?:[A-Z][\w'’-]*\s+|(?:of|for|and|on)\s+){1,6}?)(?:of|at)\s+(?:the\s+)?$"
+from migkg.extract.relations.common import (
+    ACTOR_TYPES,
+    AFFILIATE_TYPES,
+    PRONOUNS,
+    VERB_POS,
+    Cues,
+    EntityIndex,
+    RawRelation,
+    load_title_words,
 )
+from migkg.extract.relations.titles import holder_at, title_key
 
-
-def _roles_held_as(doc: Doc, index: _Index) -> list[RawRelation]:
-    """ "Name ... described his experiences as Chairperson of the Regional Conference"."""
-    text = doc.text
-    titles = {t.lower() for t in _title_words()}
-    relations = []
-    for affiliate in index.items:
-        if affiliate.type not in _AFFILIATE_TYPES:
-            continue
-        window_start = max(0, affiliate.start - 120)
-        match = _AS_ROLE.search(text, window_start, affiliate.start)
-        if match is None or match.group(1).split()[0].lower() not in titles:
-            continue
-        sentence = doc.char_span(affiliate.start, affiliate.end, alignment_mode="expand")
-        if sentence is None:
-            continue
-        start = sentence.sent.start_char
-        people = [c for c in index.within(start, match.start()) if c.type == "person"]
-        if not people:
-            continue
-        role = _role(match.group(1))
-        relations.append(
-            RawRelation(
-                "affiliation",
-                people[-1],
-                affiliate,
-                people[-1].start,
-                affiliate.end,
-                (("role", role),),
-            )
-        )
-    return relations
-
-
-_CHAIN_STOP = re.compile(
-    r"\s(?:[a-z]{3,}ed|said|says|noted|argued|stressed|explained|spoke|"
-    r"who|which|that|and the|in her|in his|as well)\b|[.;:](?:\s|$)"
-)
-
-
-def _chain_end(text: str, start: int, limit: int) -> int:
-    """Where an appositive "Name, Title, Organization, Country" chain stops."""
-    line_end = _line_end(text, start + 1)
-    # A signature block continues on the next lines; running text ends at the line.
-    stop = _CHAIN_STOP.search(text, start, limit)
-    end = stop.start() if stop else limit
-    if text[start : start + 1] != "\n":
-        end = min(end, line_end)
-    return end
-
-
-def _title_first(
-    text: str, index: _Index, person: Candidate, titles: frozenset[str]
-) -> tuple[list[Candidate], str, int]:
-    """ "IOM Director General, William Lacy Swing" and "Deputy Director-General Laura Thompson"."""
-    window_start = max(0, person.start - 90)
-    before = text[window_start : person.start]
-    line_start = before.rfind("\n") + 1
-    window_start += line_start
-    before = text[window_start : person.start]
-    candidates = [c for c in index.within(window_start, person.start) if c.type in _AFFILIATE_TYPES]
-    if not candidates:
-        return [], "", person.start
-    affiliate = candidates[-1]
-    between = text[affiliate.end : person.start]
-    words = re.findall(r"[\w-]+", between)
-    # "former UN SRSG for International Migration Peter Sutherland"
-    if (
-        not words
-        or len(words) > 7
-        or not all(w in titles or w[0].isupper() or w in _ROLE_GLUE for w in words)
-        or words[-1] in _ROLE_GLUE
-    ):
-        return [], "", person.start
-    if re.search(r"[.;:]", between):
-        return [], "", person.start
-    return [affiliate], _role(between), affiliate.start
-
-
-# ---------------------------------------------------------------------------- participation
-
-_TIME_SLOT = re.compile(r"\b\d{1,2}[.:]\s?\d{2}\s*[-–]\s*\d{1,2}[.:]\s?\d\s?\d?\b")
-# "Moderator:", "Speakers :", "Chaired by": a label that gives the people after it their part.
-_ROLE_LABEL = re.compile(r"\b([A-Za-z]+)\s*(?::|by\b)")
-_MAX_SLOT = 6000
-
-
-@lru_cache(maxsize=1)
-def _title_openers() -> frozenset[str]:
-    return frozenset(
-        cue["opener"] for cue in load_pattern_file("agenda_cues.jsonl") if "opener" in cue
-    )
-
-
-@lru_cache(maxsize=1)
-def _roster_roles() -> dict[str, str]:
-    return {
-        cue["word"]: cue["role"] for cue in load_pattern_file("agenda_cues.jsonl") if "role" in cue
-    }
-
-
-_TITLE_GLUE = frozenset(
-    {"a", "an", "the", "of", "for", "and", "to", "in", "on", "at", "with", "by"}
-)
-
-
-def _session_title(
-    text: str, start: int, end: int, index: _Index | None = None
-) -> tuple[str, int, int] | None:
-    """The title of an agenda slot: its first line, up to where its description or its
-    speakers begin (flattened layout runs "Opening session William Lacy Swing, ..." and
-    "Session 2: Joint approaches in migration governance Member States rely on ..." together).
-    """
-    line_start = start
-    while line_start < end and text[line_start] in " \n\t":
-        line_start += 1
-    line_end = text.find("\n", line_start, end)
-    line_end = end if line_end < 0 else line_end
-    stops = [line_end]
-    sentence = re.search(r"\.\s|\bThis (?:session|panel)\b", text[line_start:line_end])
-    if sentence:
-        stops.append(line_start + sentence.start())
-    if index is not None:
-        stops += [
-            c.start
-            for c in index.within(line_start + 1, line_end)
-            if c.type in {"person", "collective"}
-        ]
-    openers = _title_openers()
-    previous = ""
-    for word in re.finditer(r"[\w'’-]+", text[line_start:line_end]):
-        if (
-            word.start() > 0
-            and word.group() in openers
-            and previous.lower() not in _TITLE_GLUE
-            and text[line_start + word.start() - 2 : line_start + word.start()].strip() != ":"
-        ):
-            stops.append(line_start + word.start())
-            break
-        previous = word.group()
-    title_end = min(stops)
-    if title_end - line_start > _MAX_TITLE:
-        # A title run into its description ("... factors of vulnerability Migrant assistance
-        # and protection practitioners face ..."): it ends where a capital opens a sentence.
-        run_on = _RUN_ON_SENTENCE.search(text, line_start + _MIN_TITLE, title_end)
-        if run_on is not None:
-            title_end = run_on.start() + 1
-    title = text[line_start:title_end].strip(" :–-\t")
-    title_end = line_start + len(text[line_start:title_end].rstrip(" :–-\t"))
-    if len(title) < 5 or len(title) > _MAX_TITLE or not title[0].isupper():
-        return None
-    return title, line_start, title_end
-
-
-_MAX_TITLE = 160
-_MIN_TITLE = 20
-# A lower-case word, then a capitalised one that opens a sentence (a capital then lower case).
-_RUN_ON_SENTENCE = re.compile(r"[a-z] (?=[A-Z][a-z]+ [a-z])")
-
-
-def _slot_role(lead: str) -> str:
-    """The part the last role label before a person gives them ("Moderator: ... Speakers:
-    Name, ..., Name"); a person listed with no label speaks."""
-    roles = _roster_roles()
-    labelled = [
-        roles[match.group(1).lower()]
-        for match in _ROLE_LABEL.finditer(lead)
-        if match.group(1).lower() in roles
-    ]
-    return labelled[-1] if labelled else "speaker"
-
-
-_ROSTER_ITEM = re.compile(
-    r"^[ \t]*[-•▪*][ \t]*((?:Panel|Session|Workshop|Round[- ]?table|Segment)\s+(?:\d+|[IVX]+))"
-    r"\s*:\s*",
-    re.IGNORECASE | re.MULTILINE,
-)
-_ROSTER_REACH = 400
-
-
-def _rosters(text: str, index: _Index, sessions: list[Candidate]) -> list[RawRelation]:
-    """People a letter lists per panel: "the following moderators have been selected ...:
-    - Panel 1: H.E. Mr. Ola Henrikson, ...". The panel is the agenda session of that number
-    when the document has one ("PANEL 1: International cooperation ...")."""
-    roles = _roster_roles()
-    relations: list[RawRelation] = []
-    for item in _ROSTER_ITEM.finditer(text):
-        person = next(
-            (c for c in index.within(item.end(), item.end() + 60) if c.type == "person"), None
-        )
-        if person is None or text[item.end() : person.start].count(",") > 0:
-            continue
-        lead = text[max(0, item.start() - _ROSTER_REACH) : item.start()].lower()
-        mentioned = [
-            (match.start(), roles[match.group(0)])
-            for match in re.finditer(r"[a-z]+", lead)
-            if match.group(0) in roles
-        ]
-        if not mentioned:
-            continue
-        role = max(mentioned)[1]
-        label = item.group(1)
-        meeting = next(
-            (s for s in sessions if fold(s.name).startswith(fold(label) + " ")), None
-        ) or Candidate(item.start(1), item.end(1), "meeting", label, "pattern", kind="session")
-        line_end = _line_end(text, person.end)
-        relations.append(
-            RawRelation("participation", person, meeting, item.start(), line_end, (("role", role),))
-        )
-    return relations
-
-
-def _participations(text: str, index: _Index) -> list[RawRelation]:
-    """People listed in agenda slots ("10.00 - 10.30 Opening session Name, Title, Org ...")."""
-    slots = [m.end() for m in _TIME_SLOT.finditer(text)]
-    relations: list[RawRelation] = []
-    sessions: list[Candidate] = []
-    for number, start in enumerate(slots):
-        end = min(slots[number + 1] if number + 1 < len(slots) else len(text), start + _MAX_SLOT)
-        found = _session_title(text, start, end, index)
-        if found is None:
-            continue
-        title, title_start, title_end = found
-        # The session is a document-local meeting entity; its mention is the title.
-        meeting = Candidate(title_start, title_end, "meeting", title, "pattern", kind="session")
-        sessions.append(meeting)
-        people = [c for c in index.within(title_start, end) if c.type == "person"]
-        if not people:
-            continue
-        for person in people:
-            if person.start < title_end and person.end > title_start:
-                continue
-            role = _slot_role(text[title_end : person.start])
-            line_end = text.find("\n", person.end)
-            relations.append(
-                RawRelation(
-                    "participation",
-                    person,
-                    meeting,
-                    person.start,
-                    person.end if line_end < 0 else min(line_end, person.end + 200),
-                    (("role", role),),
-                )
-            )
-    return relations + _rosters(text, index, sessions)
-
+__all__ = ["Attributor", "same_entity"]
 
 # ---------------------------------------------------------------------------- attribution
 #
@@ -687,19 +41,24 @@ def _participations(text: str, index: _Index) -> list[RawRelation]:
 # that actor to the frameworks the act governs.
 
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+
+
 _FIRST_PERSON = frozenset({"i", "we"})
-_FIRST_PERSON_WORDS = frozenset({"i", "we", "my", "our"})
+
+
 _MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod"})
+
+
 _SPEAKER_TYPES = frozenset({"person", "organization", "state", "collective"})
-_VERB_POS = frozenset({"VERB", "AUX"})
-_PRONOUN_REACH = 8  # sentences a "he"/"she" may look back, across list items and paragraphs
-_SIGNATURE_REACH = 6000
-_COSIGNER_GAP = 250
-_CLOSING_REACH = 300
-_BULLET = re.compile(r"\s*(?:[-•▪*–]|\(?[a-z0-9]{1,2}[.)])(?:\s|$)")
+
+
 # A parenthesis or a square bracket: reports cite their sources either way.
 _PARENTHESIS = re.compile(r"\(([^()\[\]]{2,160})\)|\[([^()\[\]]{2,160})\]")
+
+
 _TITLE_OF = re.compile(r"(?:the\s+)?((?:[A-Z][\w-]*\s+){1,3})of\s+(?:the\s+)?$")
+
+
 _LIST_GLUE = re.compile(r"^(?:[\s,;/&]|\band\b|\bor\b|\bothers\b|\betc\b\.?)*$", re.IGNORECASE)
 
 
@@ -713,12 +72,15 @@ class _Subject:
 
 
 _NONE = _Subject("none")
+
+
 _DEFINITE = frozenset({"the", "this", "that"})
+
+
 _GOVERNMENT_OF = re.compile(r"\bGovernment\s+of\s+(?:the\s+)?$")
-_CONTEXT_SENTENCES = 3
 
 
-def _same(one: Candidate, other: Candidate) -> bool:
+def same_entity(one: Candidate, other: Candidate) -> bool:
     """Whether two mentions name the same entity (by gazetteer key, else by name)."""
     if one.type != other.type:
         return False
@@ -733,15 +95,15 @@ def _unique(candidates: list[Candidate] | tuple[Candidate, ...]) -> tuple[Candid
     return tuple(found)
 
 
-class _Attributor:
+class Attributor:
     """Resolves who speaks and who acts in the sentences of one parsed document."""
 
     def __init__(
         self,
         doc: Doc,
-        index: _Index,
-        nested: _Index,
-        cues: _Cues,
+        index: EntityIndex,
+        nested: EntityIndex,
+        cues: Cues,
         holders: dict[str, list[Candidate]] | None = None,
     ) -> None:
         self.doc = doc
@@ -755,7 +117,7 @@ class _Attributor:
         self.subject_clauses: list[tuple[int, int]] = []
         self.subject_token: Token | None = None
         self.cues = cues
-        self.titles = _title_words()
+        self.titles = load_title_words()
 
     # ------------------------------------------------------------------ noun phrases
 
@@ -786,7 +148,7 @@ class _Attributor:
 
     def _resolve_one(self, token: Token) -> _Subject:
         lower = token.lower_
-        if lower in _PRONOUNS:
+        if lower in PRONOUNS:
             return _Subject("pronoun")
         if lower in _FIRST_PERSON:
             return _Subject("first_person")
@@ -828,7 +190,7 @@ class _Attributor:
         if people:
             return _Subject("named", people)
         if is_delegate:
-            attached = self._attached(token, {"of", "from", "for"}, _AFFILIATE_TYPES)
+            attached = self._attached(token, {"of", "from", "for"}, AFFILIATE_TYPES)
             if attached:
                 return _Subject("named", attached, delegated=True)
         if is_anonymous and self._part_of_others(token):
@@ -849,7 +211,7 @@ class _Attributor:
 
     def title_holder(self, title: Token) -> Candidate | None:
         """The person the document names with this title ("the Director General" after
-        "William Lacy Swing, Director General, IOM"), if it is clear who (``_holder_at``)."""
+        "William Lacy Swing, Director General, IOM"), if it is clear who (``holder_at``)."""
         words = [
             t
             for t in title.subtree
@@ -872,14 +234,14 @@ class _Attributor:
             for obj in prep.children
             if obj.dep_ == "pobj"
             for c in [self.candidate(obj)]
-            if c is not None and c.type in _AFFILIATE_TYPES
+            if c is not None and c.type in AFFILIATE_TYPES
         ]
         phrase = self.text[words[0].idx : title.idx + len(title)]
-        people = self.holders.get(_title_key(phrase), [])
+        people = self.holders.get(title_key(phrase), [])
         if bodies:  # "the Director General of IOM": only a holder who serves that body
             names = {b.name for b in bodies}
             people = [p for p in people if self.served_bodies.get(p.name, set()) & names]
-        return _holder_at(people, title.idx)
+        return holder_at(people, title.idx)
 
     def _state_served(self, title: Token) -> tuple[Candidate, ...]:
         """The state a title names through a demonym or an "of" chain, if any."""
@@ -1098,7 +460,7 @@ class _Attributor:
     # ------------------------------------------------------------------ clauses
 
     def is_speech(self, token: Token) -> bool:
-        return token.pos_ in _VERB_POS and token.lemma_.lower() in self.cues.speech_verbs
+        return token.pos_ in VERB_POS and token.lemma_.lower() in self.cues.speech_verbs
 
     def _subject_of(self, predicate: Token) -> Token | None:
         return next((c for c in predicate.children if c.dep_ in _SUBJECT_DEPS), None)
@@ -1139,13 +501,13 @@ class _Attributor:
         self.subject_clauses = []
         self.subject_token = None
         root = sentence.root
-        if root.pos_ not in _VERB_POS:
+        if root.pos_ not in VERB_POS:
             # A fragment parse ("Panama ... proposed as the central theme: "Goals: ..."") hangs
             # the real clause under a noun: take the highest verb that has a subject.
-            verbs = [t for t in sentence if t.pos_ in _VERB_POS and self._subject_of(t)]
+            verbs = [t for t in sentence if t.pos_ in VERB_POS and self._subject_of(t)]
             if verbs:
                 root = min(verbs, key=lambda t: len(list(t.ancestors)))
-        predicates = [root, *(c for c in root.conjuncts if c.pos_ in _VERB_POS)]
+        predicates = [root, *(c for c in root.conjuncts if c.pos_ in VERB_POS)]
         # "Member States could consider ...": the addressees of a proposal are not speaking.
         reporting = any(self.is_speech(p) and not self._hedged(p) for p in predicates)
         for token in sentence:
@@ -1211,7 +573,7 @@ class _Attributor:
                 return reporter, True
         if main.kind == "first_person":
             return main, reporting
-        if root.pos_ in _VERB_POS:
+        if root.pos_ in VERB_POS:
             if any(t.lower_ == "please" and t.i <= root.i for t in sentence):
                 return _Subject("first_person"), reporting
             # The parser lost the subject ("In his opening remarks IOM Director General,
@@ -1513,7 +875,7 @@ class _Attributor:
                 if cue_type is None:
                     continue
                 actors = self.actor_of(token, None)
-                if any(_same(a, s) for a in actors for s in speakers):
+                if any(same_entity(a, s) for a in actors for s in speakers):
                     return cue_type
                 if not actors and cue_type == "calls_for_implementation":
                     return cue_type
@@ -1576,7 +938,7 @@ class _Attributor:
         if resolved.kind == "pronoun" and previous_person is not None:
             return (previous_person,)
         if resolved.kind == "named":
-            return tuple(a for a in resolved.actors if a.type in _ACTOR_TYPES)
+            return tuple(a for a in resolved.actors if a.type in ACTOR_TYPES)
         return ()
 
     def _object_span(self, predicate: Token, cue: Token) -> tuple[int, int]:
@@ -1717,7 +1079,7 @@ def _list_glue(
     for actor in actors:
         before = text[position : actor.start]
         title = _TITLE_OF.search(before)
-        if title is not None and any(w in _title_words() for w in title.group(1).split()):
+        if title is not None and any(w in load_title_words() for w in title.group(1).split()):
             held.append(actor)
             before = before[: title.start()]
         pieces.append(before)
@@ -1748,289 +1110,3 @@ def _char_range(token: Token) -> tuple[int, int]:
     """The characters of a token's subtree."""
     last = token.right_edge
     return token.left_edge.idx, last.idx + len(last)
-
-
-def _previous_speaker(sentences: list[Span], position: int, index: _Index) -> Candidate | None:
-    """The last person named one to three sentences earlier (for "he said" attribution)."""
-    for previous in reversed(sentences[max(0, position - 3) : position]):
-        people = [
-            c for c in index.within(previous.start_char, previous.end_char) if c.type == "person"
-        ]
-        if people:
-            return people[0]
-    return None
-
-
-def _signature_blocks(text: str, index: _Index, closings: tuple[str, ...]) -> list[Candidate]:
-    """People who sign a letter: a name alone on its line after a closing or before a title."""
-    titles = _title_words()
-    lowered = text.lower()
-    found = []
-    for person in index.items:
-        if person.type != "person":
-            continue
-        line_start = text.rfind("\n", 0, person.start) + 1
-        line_end = text.find("\n", person.end)
-        if line_end < 0:
-            line_end = len(text)
-        if text[line_start : person.start].strip(" '\"‘’“”"):
-            continue
-        if text[person.end : line_end].strip(" ,.'\"’”"):
-            continue
-        next_word = re.match(r"\s*([\w-]+)", text[line_end + 1 : line_end + 60])
-        after_closing = any(
-            closing in lowered[max(0, person.start - _CLOSING_REACH) : person.start]
-            for closing in closings
-        )
-        if after_closing or (next_word and next_word.group(1) in titles):
-            found.append(person)
-    return found
-
-
-def _signatories(signatures: list[Candidate], position: int) -> tuple[Candidate, ...]:
-    """Who signs the letter a first-person sentence belongs to (the next signature block)."""
-    for number, person in enumerate(signatures):
-        if position < person.start <= position + _SIGNATURE_REACH:
-            block = [person]
-            for other in signatures[number + 1 :]:
-                if other.start - block[-1].end > _COSIGNER_GAP:
-                    break
-                if all(other.name != p.name for p in block):
-                    block.append(other)
-            return tuple(block)
-    return ()
-
-
-_LIST_HOLDERS = re.compile(
-    r"\b(?:speakers|states|member states|participants|delegations|countries|governments|"
-    r"representatives|panellists|panelists|others)\s*[\[(]",
-    re.IGNORECASE,
-)
-
-
-def _bracketed_actors(sentence: Span, index: _Index, text: str) -> list[Candidate]:
-    """ "several speakers [Morocco, United Arab Emirates and Sri Lanka] noted": the listed ones."""
-    found: list[Candidate] = []
-    for match in _LIST_HOLDERS.finditer(text, sentence.start_char, sentence.end_char):
-        close = text.find("]" if text[match.end() - 1] == "[" else ")", match.end())
-        if close < 0 or close > sentence.end_char:
-            continue
-        listed = [c for c in index.within(match.end(), close) if c.type in _ACTOR_TYPES]
-        found.extend(c for c in listed if c not in found)
-    return found
-
-
-def _pair_key(actor: Candidate, framework: Candidate) -> tuple[str, str, str]:
-    return actor.type, actor.name, framework.name
-
-
-def _starts_paragraph(text: str, previous: Span, sentence: Span) -> bool:
-    return "\n" in text[previous.end_char - 1 : sentence.start_char + 1]
-
-
-def _is_list_item(text: str, sentence: Span, previous: Span) -> bool:
-    """A bullet or numbered item, or the text that follows a lone bullet marker."""
-    if _BULLET.match(sentence.text):
-        return True
-    return bool(re.fullmatch(r"\s*[-•▪*–]\s*", previous.text))
-
-
-# How far back (characters) the owner of "its Constitution" may be named: the paragraph, roughly.
-_OWNER_REACH = 2000
-
-
-def _owner(index: _Index, framework: Candidate) -> Candidate | None:
-    """The state an instrument belongs to ("its Constitution"), named before it."""
-    iso3 = framework.attributes.get("owner")
-    if iso3 is None:
-        return None
-    # The state may close the instrument's own name ("... Act of Costa Rica") or follow it ("a
-    # National Development Strategy ... of the Republic of Moldova").
-    around = index.within(max(0, framework.start - _OWNER_REACH), framework.end + _OWNER_REACH)
-    owners = [
-        c
-        for c in around
-        if c.type == "state"
-        and c.entry is not None
-        and dict(c.entry.attributes).get("iso3") == iso3
-    ]
-    return min(owners, key=lambda c: abs(c.start - framework.start), default=None)
-
-
-# Where the title proper ends in a role: "Deputy Secretary-General of the United Nations".
-_TITLE_END = re.compile(r",|;|\(|\s(?:of|for|to|at|in|on)\s")
-
-
-def _title_key(role: str) -> str:
-    """A title as a lookup key: "Special Representative of the SG" -> "special representative"."""
-    head = _TITLE_END.split(role, maxsplit=1)[0]
-    return re.sub(r"\s*[-‐–]\s*", "-", re.sub(r"\s+", " ", fold(head))).strip()
-
-
-def _title_holders(
-    relations: list[RawRelation], text: str, index: _Index
-) -> dict[str, list[Candidate]]:
-    """Each title the document gives to named people, with their mentions in text order: from
-    the roles of affiliations, and from a title written after a name with no body to it ("Louise
-    Arbour, Special Representative of the Secretary-General for International Migration")."""
-    titled: list[tuple[Candidate, str]] = [
-        (relation.subject, role)
-        for relation in relations
-        if relation.type == "affiliation" and relation.subject.type == "person"
-        for role in [dict(relation.attributes).get("role", "")]
-        if role
-    ]
-    titles = _title_words()
-    for person in (c for c in index.items if c.type == "person"):
-        after = _APPOSED_TITLE.match(text, person.end)
-        if after is not None and any(w in titles for w in after.group(1).split()[:3]):
-            titled.append((person, after.group(1)))
-        # "the IOM Director General, William Lacy Swing": the title first, acronyms aside.
-        before = _TITLE_BEFORE.search(text, max(0, person.start - 120), person.start)
-        if before is not None:
-            words = [w for w in before.group(1).split() if not (w.isupper() and len(w) > 1)]
-            if words and words[0] in titles:
-                titled.append((person, " ".join(words)))
-    holders: dict[str, dict[int, Candidate]] = {}
-    for person, role in titled:
-        for part in role.split(","):
-            key = _title_key(part)
-            if key and len(key.split()) <= _MAX_TITLE_KEY_WORDS:
-                holders.setdefault(key, {})[person.start] = person
-    return {key: [people[s] for s in sorted(people)] for key, people in holders.items()}
-
-
-def _holder_at(people: list[Candidate], position: int) -> Candidate | None:
-    """Who a bare title at ``position`` stands for: the person last named with it before."""
-    before = [p for p in people if p.end <= position]
-    return before[-1] if before else None
-
-
-_MAX_TITLE_KEY_WORDS = 5
-
-_TITLE_BEFORE = re.compile(r"\b[Tt]he\s+([A-Z][^,;()\n]{2,100}),\s*$")
-_APPOSED_TITLE = re.compile(r",[ \t]*([A-Z][^,;()\n]{2,100})")
-
-
-def _citations_and_commitments(
-    doc: Doc,
-    index: _Index,
-    nested: _Index,
-    holders: dict[str, list[Candidate]],
-    affiliations: list[RawRelation],
-) -> list[RawRelation]:
-    cues = _cues()
-    attributor = _Attributor(doc, index, nested, cues, holders)
-    for relation in affiliations:
-        if relation.object is not None:
-            attributor.served_bodies.setdefault(relation.subject.name, set()).add(
-                relation.object.name
-            )
-    relations: list[RawRelation] = []
-    text = doc.text
-    sentences = list(doc.sents)
-    speaker: tuple[Candidate, ...] = ()  # who the current paragraph reports
-    list_open = False  # the speaker's sentence ended with ":" and list items follow
-    # Persons named as speakers, by sentence number; None where a singular unnamed title holder
-    # ("The Deputy Secretary-General advocated ...") took the floor, so that a following "she"
-    # is not given to an earlier speaker.
-    people: list[tuple[int, Candidate | None]] = []
-    signatures = _signature_blocks(text, index, cues.closings)
-    for position, sentence in enumerate(sentences):
-        previous = sentences[position - 1] if position else None
-        if (
-            previous is not None
-            and _starts_paragraph(text, previous, sentence)
-            and not (list_open and _is_list_item(text, sentence, previous))
-        ):
-            speaker = ()  # attribution does not cross a paragraph
-            list_open = False
-        entities = index.within(sentence.start_char, sentence.end_char)
-        attributor.context_start = sentences[max(0, position - _CONTEXT_SENTENCES)].start_char
-        subject, reporting = attributor.clause(sentence)
-        latest = next(((n, p) for n, p in reversed(people) if position - n <= _PRONOUN_REACH), None)
-        recent = latest[1] if latest else None
-        speakers: tuple[Candidate, ...]
-        if subject.kind == "named" and (
-            reporting or subject.delegated or any(a.type == "person" for a in subject.actors)
-        ):
-            speakers = speaker = subject.actors
-        elif subject.kind == "pronoun":
-            if not speaker:
-                fallback = recent if latest else _previous_speaker(sentences, position, index)
-                speaker = (fallback,) if fallback is not None else ()
-            speakers = speaker
-        elif subject.kind == "first_person" or (
-            subject.kind == "none"
-            and any(
-                t.lower_ in _FIRST_PERSON_WORDS and t.dep_ in {"nsubj", "nsubjpass", "poss"}
-                for t in sentence
-            )
-        ):
-            speakers = _signatories(signatures, sentence.start_char) or speaker
-        elif subject.kind == "anonymous":
-            speakers = speaker = attributor.singled_out(sentence)
-        elif subject.kind == "framework" and reporting:
-            speakers = ()  # "As the New York Declaration underscores, ...": the report's voice
-        elif subject.kind == "named" and any(_same(a, s) for a in subject.actors for s in speaker):
-            # "WHO ... welcomes X. WHO is setting up a unit and will present a plan": what the
-            # speaker is said to do is an act (see ``acts``), not something it said.
-            speakers = ()
-        elif (
-            subject.kind == "named"
-            and speaker
-            and not reporting
-            and all(s.type != "person" for s in speaker)
-        ):
-            # "Member States called on IOM to ... . In line with this call (Art. 1 of the IOM
-            # Constitution), IOM dedicated the IDM to ...": a body that acts in its own
-            # sentence is who refers to what the sentence names, not the body before it. (A
-            # person's remarks go on: "Ms Arbour noted ... The network will ground its work in
-            # the Charter ..." is still hers.)
-            speakers = subject.actors
-        else:
-            speakers = speaker
-        listed = _bracketed_actors(sentence, index, text)
-        if listed:
-            speakers = speaker = tuple(listed)
-        for actor in speakers:
-            if actor.type == "person":
-                people.append((position, actor))
-        head = attributor.subject_token
-        if subject.kind == "anonymous" and head is not None and head.tag_ in {"NN", "NNP"}:
-            people.append((position, None))
-        if sentence.text.rstrip().endswith(":") and speaker:
-            list_open = True
-        frameworks = [c for c in entities if c.type == "framework"]
-        # A commitment may name its actor by description only ("the Government's commitment").
-        relations += attributor.commitments(sentence, frameworks, recent)
-        if not entities:
-            continue
-        evidence = (sentence.start_char, sentence.end_char)
-        found: dict[tuple[str, str, str], tuple[Candidate, Candidate, str]] = {}
-        segments = attributor.parenthetical(sentence)
-        seen_names: set[str] = set()
-        for framework in frameworks:
-            if framework.name in seen_names:
-                continue
-            seen_names.add(framework.name)
-            owners = next((a for s, e, a in segments if s <= framework.start < e), None)
-            in_title = attributor.in_subject_title(framework)
-            actors = owners if owners is not None else () if in_title else speakers
-            for actor in actors:
-                cue_type = attributor.speaker_type(framework, actors)
-                found.setdefault(_pair_key(actor, framework), (actor, framework, cue_type))
-        for actor, framework, cue_type in attributor.acts(sentence, recent):
-            # An act's own type is more specific than a speaker's reference.
-            found[_pair_key(actor, framework)] = (actor, framework, cue_type)
-        for framework in frameworks:
-            owner = _owner(index, framework)
-            if owner is not None:  # "Ecuador ... in its Constitution": the state's own law
-                found[_pair_key(owner, framework)] = (owner, framework, "adopts")
-        if segments:
-            speaker = ()
-        for actor, framework, cue_type in found.values():
-            relations.append(
-                RawRelation("citation", actor, framework, *evidence, (("citation_type", cue_type),))
-            )
-    return relations
