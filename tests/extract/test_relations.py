@@ -675,3 +675,96 @@ def test_a_session_title_run_into_its_description_ends_at_the_description() -> N
         "Panel 2 – Identifying migrant vulnerabilities – structural and situational factors "
         "of vulnerability"
     )
+
+
+# ----------------------------------------------------------- speakers' bodies, echoes, lists
+
+
+def test_his_country_is_the_speakers_state(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "According to Arturo Vidal, Director of the Migration Office, Ministry of the Interior, "
+        "Chile, his country uses the Sendai Framework for Disaster Risk Reduction to plan "
+        "evacuations.\n\n"
+        "Ana Ruiz, Head of Policy, Caritas Peru, said that the Caritas network welcomed the New "
+        "York Declaration. The representative of Sweden said that his country supported the "
+        "Global Compact.\n",
+    )
+    citations = _pairs(records, "citation")
+    sendai = next(name for _, name in citations if name and "Sendai" in name)
+    assert ("Chile", sendai) in citations
+    assert ("Arturo Vidal", sendai) in citations
+    # A delegate already stands for the state: "his country" is not Ms Ruiz's.
+    assert all(actor != "Peru" for actor, _ in citations)
+
+
+def test_speakers_who_echo_the_sentence_before_cite_its_frameworks(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Civil society representatives spoke about their role in the development of the Global "
+        "Compact for Safe, Orderly and Regular Migration. Government representatives from Canada "
+        "and Ghana echoed this.\n\n"
+        "Lena Berg noted the New York Declaration for Refugees and Migrants. A representative "
+        "from Kenya agreed. Ms Berg also noted the Paris Agreement.\n",
+    )
+    citations = _pairs(records, "citation")
+    assert ("Canada", GCM) in citations
+    assert ("Ghana", GCM) in citations
+    # A bare "agreed" may agree with any part of what was said: no citation of its own.
+    assert ("Kenya", NYD) not in citations
+
+
+def test_people_listed_in_brackets_speak_not_their_bodies(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Members representing civil society organizations [including Tom Reyes from ICMC and "
+        "Sara Lind, Regional Coordinator, Migrant Forum in Asia] spoke about the Global Compact "
+        "for Safe, Orderly and Regular Migration. Several States [Omar Haddad from Jordan, the "
+        "representative from Kenya] called for the New York Declaration for Refugees and "
+        "Migrants to be implemented.\n",
+    )
+    citations = _pairs(records, "citation")
+    assert ("Tom Reyes", GCM) in citations
+    assert ("Sara Lind", GCM) in citations
+    assert ("Migrant Forum in Asia", GCM) not in citations
+    assert ("Kenya", NYD) in citations
+    assert ("Omar Haddad", NYD) in citations
+    assert ("Jordan", NYD) not in citations
+
+
+def test_unnamed_subjects_of_a_speakers_remarks_do_not_end_them(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "The importance of capacity was echoed by Pedro Alves, Permanent Representative of "
+        "Brazil, who noted that capacity is not only needed by governments. Other stakeholders "
+        "also need capabilities to engage in implementation of the Global Compact for Safe, "
+        "Orderly and Regular Migration.\n",
+    )
+    assert any(actor == "Pedro Alves" for actor, _ in _pairs(records, "citation"))
+
+
+def test_title_first_affiliations(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "The Swiss Permanent Representative to the UN in New York, Marc Weber, gave examples. "
+        "Closing remarks offered by IOM’s Deputy Director General, Laura Thompson, recognized "
+        "the viewpoints. Her Excellency Amina J. Mohammed, the Deputy Secretary-General of the "
+        "United Nations, offered remarks. Mirela Stoia (PricewaterhouseCoopers) agreed.\n",
+    )
+    pairs = _pairs(records, "affiliation")
+    assert ("Marc Weber", "Switzerland") in pairs
+    assert ("Marc Weber", "United Nations") not in pairs
+    assert ("Laura Thompson", "International Organization for Migration") in pairs
+    assert ("Amina J. Mohammed", "United Nations") in pairs
+    assert ("Mirela Stoia", "PricewaterhouseCoopers") in pairs

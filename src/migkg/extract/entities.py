@@ -335,6 +335,16 @@ class EntityRecognizer:
                     )
                 continue
             following = doc[token.i + 1]
+            # "the Swiss Permanent Representative", "the Canadian Deputy Minister"
+            skipped = 0
+            while (
+                skipped < _MAX_TITLE_SKIP
+                and following.text in self.words["title_words"]
+                and following.lower_ not in triggers
+                and following.i + 1 < len(doc)
+            ):
+                following = doc[following.i + 1]
+                skipped += 1
             if following.lower_ in triggers:
                 entry = self.gazetteer.entries[state_id]
                 found.append(self._from_entry(token.idx, token.idx + len(token), entry, "pattern"))
@@ -638,9 +648,9 @@ class EntityRecognizer:
     def _affiliation_slot_candidates(
         self, doc: Doc, known: list[Candidate], people: list[Candidate]
     ) -> list[Candidate]:
-        """An organization named in the last slot of "Name, Title, [Unit,] Org" or "Name (Title,
-        [Unit,] Org)": a company or body whose name has no head word ("..., Director,
-        Immigration Services, Acme, said").
+        """An organization named in the last slot of "Name, Title, [Unit,] Org", "Name (Title,
+        [Unit,] Org)" or "Name (Org)": a company or body whose name has no head word ("...,
+        Director, Immigration Services, Acme, said").
 
         The slot must close the line or the clause (a comma and a lower-case word, a full stop,
         a bracket), and be none of a known name, a state, a place or a title.
@@ -676,7 +686,14 @@ class EntityRecognizer:
                 segments.append((start, k))
                 if k < len(doc) and doc[k].text != ",":
                     break
-            if len(segments) < 2 or doc[segments[0][0]].text not in titles:
+            # "Name (Acme) agreed": a parenthesis with one slot holds the body alone.
+            alone = (
+                opener == "("
+                and len(segments) == 1
+                and segments[0][1] < len(doc)
+                and doc[segments[0][1]].text == ")"
+            )
+            if not alone and (len(segments) < 2 or doc[segments[0][0]].text not in titles):
                 continue
             start, end = segments[-1]
             while end > start and doc[end - 1].is_space:
@@ -1521,6 +1538,10 @@ class EntityRecognizer:
             return None
         if all(w in self.words["body_modifiers"] for w in words[:-1]):
             return None  # a generic unit ("Executive Secretariat")
+        titles = self.words["title_words"]
+        before = doc[span.start - 1].text if span.start > 0 else ""
+        if words[0] in titles and (words[1] in titles or before in titles):
+            return None  # a role: "Commissioner General of Immigration Services"
         return Candidate(
             span.start_char,
             span.end_char,
@@ -1630,7 +1651,9 @@ class EntityRecognizer:
         bodies = self._organization_form_candidates(text) + self._organization_pattern_candidates(
             doc, known + adjectives, people
         )
-        bodies += self._affiliation_slot_candidates(doc, known + bodies + adjectives, people)
+        modelled = self._model_candidates(doc, common)
+        named = people + [c for c in modelled if c.type == "person"]
+        bodies += self._affiliation_slot_candidates(doc, known + bodies + adjectives, named)
         candidates = (
             known
             + people
@@ -1640,7 +1663,7 @@ class EntityRecognizer:
             + self._framework_pattern_candidates(doc, known)
             + self._introduced_framework_candidates(doc, known)
             + self._owned_instrument_candidates(text, known)
-            + _outside(self._model_candidates(doc, common), bodies, "organization")
+            + _outside(modelled, bodies, "organization")
         )
         definitions = find_definitions(text)
         if original is not None:
@@ -1784,6 +1807,10 @@ class EntityRecognizer:
             ]
             kept.extend(_longest_first(inside))
         return sorted(kept, key=lambda c: (c.start, c.end))
+
+
+# Title words between a state adjective and its trigger noun ("Swiss Permanent Representative").
+_MAX_TITLE_SKIP = 2
 
 
 def _is_acronym(text: str) -> bool:

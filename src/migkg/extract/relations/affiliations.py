@@ -133,10 +133,13 @@ def _looks_like_role(text: str, titles: frozenset[str]) -> bool:
     External Affairs" and "head of" do; "who met with" or "and his colleagues from" do not.
     """
     words = re.findall(r"[\w'’-]+", text)
+    lowered_titles = {t.lower() for t in titles}
+    # "Amina J. Mohammed, the Deputy Secretary-General of the United Nations"
+    if len(words) > 1 and words[0].lower() == "the" and words[1].lower() in lowered_titles:
+        words = words[1:]
     if not words or len(words) > 14:
         return False
     cues = load_cues()
-    lowered_titles = {t.lower() for t in titles}
     first = words[0]
     if first.lower() in cues.not_role_starts:
         return False  # an addressee line: "All Permanent Representatives and ..."
@@ -261,6 +264,9 @@ def _chain_end(text: str, start: int, limit: int) -> int:
     return end
 
 
+_MAX_TITLE_FIRST_WORDS = 10
+
+
 def _title_first(
     text: str, index: EntityIndex, person: Candidate, titles: frozenset[str]
 ) -> tuple[list[Candidate], str, int]:
@@ -271,15 +277,22 @@ def _title_first(
     window_start += line_start
     before = text[window_start : person.start]
     candidates = [c for c in index.within(window_start, person.start) if c.type in AFFILIATE_TYPES]
-    if not candidates:
+    accredited = load_cues().accredited_titles
+    for affiliate in reversed(candidates):
+        lead = text[window_start : affiliate.start]
+        # "The Swiss Permanent Representative to the UN in New York, Jürg Lauber": the body a
+        # representative is accredited to is not the one they serve.
+        if not (_ACCREDITED.search(lead) and set(re.findall(r"[a-z]+", lead.lower())) & accredited):
+            break
+    else:
         return [], "", person.start
-    affiliate = candidates[-1]
-    between = text[affiliate.end : person.start]
+    # "IOM's Deputy Director General, Laura Thompson"
+    between = re.sub(r"^['’]s\b", "", text[affiliate.end : person.start])
     words = re.findall(r"[\w-]+", between)
     # "former UN SRSG for International Migration Peter Sutherland"
     if (
         not words
-        or len(words) > 7
+        or len(words) > _MAX_TITLE_FIRST_WORDS
         or not all(w in titles or w[0].isupper() or w in ROLE_GLUE for w in words)
         or words[-1] in ROLE_GLUE
     ):

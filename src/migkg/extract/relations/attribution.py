@@ -69,12 +69,14 @@ class _Subject:
     kind: str  # named, anonymous, framework, pronoun, first_person or none
     actors: tuple[Candidate, ...] = ()
     delegated: bool = False  # named through a delegate noun ("the representative of Libya")
+    own_body: str = ""  # "his country": the type of the body of the person it refers to
 
 
 _NONE = _Subject("none")
 
 
 _DEFINITE = frozenset({"the", "this", "that"})
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "it"})
 
 
 _GOVERNMENT_OF = re.compile(r"\bGovernment\s+of\s+(?:the\s+)?$")
@@ -172,6 +174,9 @@ class Attributor:
         if described is not None:
             return _Subject("named", (described,))
         lemma = token.lemma_.lower()
+        own_body = self.own_body(token)
+        if own_body:
+            return _Subject("pronoun", own_body=own_body)
         is_delegate = lemma in self.cues.delegate_nouns
         is_anonymous = lemma in self.cues.anonymous_nouns
         is_title = token.text in self.titles
@@ -397,6 +402,47 @@ class Attributor:
                 people.append(candidate)
             stack.extend(child.children)
         return _unique(sorted(people, key=lambda c: c.start))
+
+    def own_body(self, token: Token) -> str:
+        """The type of body "his country" or "her organization" stands for, else ""."""
+        body_type = self.cues.own_bodies.get(token.lemma_.lower(), "")
+        if body_type and any(
+            c.dep_ == "poss" and c.lower_ in {"his", "her"} for c in token.children
+        ):
+            return body_type
+        return ""
+
+    def own_bodies_in(self, sentence: Span) -> list[str]:
+        """The types of the "his country" subjects of a sentence ("According to Name, ...,
+        his country uses MGI": the speaker's state refers to MGI as well)."""
+        return [
+            body_type
+            for token in sentence
+            if token.dep_ in _SUBJECT_DEPS
+            for body_type in [self.own_body(token)]
+            if body_type
+        ]
+
+    def echoes(self, sentence: Span) -> bool:
+        """Whether the sentence makes the previous one its speakers' own: "Name and Name echoed
+        this", "This was shared by Mexico"."""
+        root = sentence.root
+        if root.lemma_.lower() not in self.cues.agreement_verbs:
+            return False
+        objects = [c for c in root.children if c.dep_ in {"dobj", "nsubjpass"}]
+        # A bare "agreed" may agree with any part of what was said before.
+        return bool(objects) and all(
+            o.lower_ in _DEMONSTRATIVES
+            or any(d.dep_ == "det" and d.lower_ in _DEMONSTRATIVES for d in o.children)
+            for o in objects
+        )
+
+    def takes_floor(self, subject: Token | None, reporting: bool) -> bool:
+        """Whether an unnamed subject is someone speaking ("Several participants stressed"),
+        not what a speaker talks about ("Other stakeholders also need ...")."""
+        if reporting or subject is None:
+            return True
+        return subject.lemma_.lower() in self.cues.floor_nouns
 
     def singled_out(self, sentence: Span) -> tuple[Candidate, ...]:
         """The members of an unnamed subject group listed at the end of the sentence.
@@ -656,6 +702,8 @@ class Attributor:
             subject = self._subject_of(verb)
         if subject is not None and subject.dep_ != "nsubjpass":
             resolved = self.resolve(subject)
+            if resolved.own_body:
+                return ()  # "his country uses MGI": the speaker's body, found with the speaker
             if resolved.kind == "pronoun" and previous_person is not None:
                 return (previous_person,)
             return resolved.actors if resolved.kind == "named" else ()

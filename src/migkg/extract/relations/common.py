@@ -66,6 +66,9 @@ class Cues:
     speech_verbs: frozenset[str]
     delegate_nouns: frozenset[str]
     anonymous_nouns: frozenset[str]
+    agreement_verbs: frozenset[str]  # "X echoed this": X says what the sentence before said
+    floor_nouns: frozenset[str]  # unnamed people who take the floor ("participants")
+    own_bodies: dict[str, str]  # "his country", "her organization" -> the affiliate's type
     quantifiers: frozenset[str]
     directives: frozenset[str]
     closings: tuple[str, ...]
@@ -131,6 +134,13 @@ def load_cues() -> Cues:
         speech_verbs=frozenset(groups.get("speech", ())),
         delegate_nouns=frozenset(groups.get("delegate", ())),
         anonymous_nouns=frozenset(groups.get("anonymous", ())),
+        agreement_verbs=frozenset(groups.get("agreement", ())),
+        floor_nouns=frozenset(groups.get("floor", ())),
+        own_bodies={
+            noun: member_type
+            for member_type in ("organization", "state")
+            for noun in groups.get(f"own_{member_type}", ())
+        },
         quantifiers=frozenset(groups.get("quantifier", ())),
         directives=frozenset(groups.get("directive", ())),
         closings=tuple(groups.get("closing", ())),
@@ -190,6 +200,7 @@ def load_title_words() -> frozenset[str]:
 
 def clean_role(text: str) -> str:
     role = re.sub(r"\s+", " ", text).strip(" ,;:()–-\n")
+    role = re.sub(r"^(?:the|an?)\s+", "", role, flags=re.IGNORECASE)
     # "Director of the [Office]": the words that lead into the organization are not the role.
     return re.sub(r"(?:\s+(?:of|the|at|in|for|to|from|with))+$", "", role)
 

@@ -93,22 +93,76 @@ def _signatories(signatures: list[Candidate], position: int) -> tuple[Candidate,
 
 
 _LIST_HOLDERS = re.compile(
-    r"\b(?:speakers|states|member states|participants|delegations|countries|governments|"
-    r"representatives|panellists|panelists|others)\s*[\[(]",
-    re.IGNORECASE,
+    r"\b(?i:speakers|states|member states|participants|delegations|countries|governments|"
+    r"representatives|panellists|panelists|others)\s*[\[(]"
+    # Lower case only: "International Council of Voluntary Agencies (ICVA)" names itself.
+    r"|\b(?:members|organizations|organisations|NGOs|agencies)\s*[\[(]",
 )
 
 
 def _bracketed_actors(sentence: Span, index: EntityIndex, text: str) -> list[Candidate]:
-    """ "several speakers [Morocco, United Arab Emirates and Sri Lanka] noted": the listed ones."""
+    """ "several speakers [Morocco, United Arab Emirates and Sri Lanka] noted", "Members
+    representing civil society organizations [including Name from Body, ...] spoke": the listed
+    ones."""
     found: list[Candidate] = []
     for match in _LIST_HOLDERS.finditer(text, sentence.start_char, sentence.end_char):
         close = text.find("]" if text[match.end() - 1] == "[" else ")", match.end())
         if close < 0 or close > sentence.end_char:
             continue
         listed = [c for c in index.within(match.end(), close) if c.type in ACTOR_TYPES]
+        listed = [c for c in listed if not _body_of_listed_person(c, listed, text)]
         found.extend(c for c in listed if c not in found)
     return found
+
+
+# How far after a listed person their body may be named ("Name, Regional Coordinator, Body").
+_LISTED_BODY_REACH = 80
+_NEW_LIST_ITEM = re.compile(r"\b(?:and|representatives?|delegates?|delegations?)\b", re.IGNORECASE)
+
+
+def _body_of_listed_person(actor: Candidate, listed: list[Candidate], text: str) -> bool:
+    """ "[including Robert Vitillo from ICMC, ...]": ICMC is where the listed person comes from,
+    not a speaker of its own (unlike "[Name from Mexico, the representative from Kenya]")."""
+    if actor.type == "person":
+        return False
+    before = [c for c in listed if c.type == "person" and c.end <= actor.start]
+    if not before or actor.start - before[-1].end > _LISTED_BODY_REACH:
+        return False
+    between = text[before[-1].end : actor.start]
+    return not _NEW_LIST_ITEM.search(between) and not any(
+        c.end <= actor.start and c.start >= before[-1].end and c.type != "person"
+        for c in listed
+        if c is not actor
+    )
+
+
+def _own_bodies(
+    body_types: list[str],
+    speakers: tuple[Candidate, ...],
+    recent: Candidate | None,
+    bodies: dict[str, list[Candidate]],
+) -> tuple[Candidate, ...]:
+    """The bodies "his country" and "her organization" stand for: those of the person
+    speaking (or last named) that the document affiliates them with, of the right type."""
+    # A delegate speaking ("the representative from Sweden said that his country ...") already
+    # stands for the body; only a person, or nobody yet, leaves it to be found.
+    person = next((s for s in speakers if s.type == "person"), None if speakers else recent)
+    if not body_types or person is None:
+        return ()
+    found = []
+    for body_type in body_types:
+        affiliate = next((b for b in bodies.get(person.name, ()) if b.type == body_type), None)
+        if affiliate is not None and all(affiliate is not s for s in speakers):
+            found.append(affiliate)
+    return tuple(found)
+
+
+def _unique_names(frameworks: list[Candidate]) -> list[Candidate]:
+    """One mention per framework name, the first."""
+    seen: dict[str, Candidate] = {}
+    for framework in frameworks:
+        seen.setdefault(framework.name, framework)
+    return list(seen.values())
 
 
 def _pair_key(actor: Candidate, framework: Candidate) -> tuple[str, str, str]:
@@ -159,11 +213,13 @@ def find_citations_and_commitments(
     over; ``holders`` resolves bare titles, ``affiliations`` tells which bodies people serve."""
     cues = load_cues()
     attributor = Attributor(doc, index, nested, cues, holders)
+    bodies: dict[str, list[Candidate]] = {}  # person -> affiliates, in text order
     for relation in affiliations:
         if relation.object is not None:
             attributor.served_bodies.setdefault(relation.subject.name, set()).add(
                 relation.object.name
             )
+            bodies.setdefault(relation.subject.name, []).append(relation.object)
     relations: list[RawRelation] = []
     text = doc.text
     sentences = list(doc.sents)
@@ -174,6 +230,7 @@ def find_citations_and_commitments(
     # is not given to an earlier speaker.
     people: list[tuple[int, Candidate | None]] = []
     signatures = _signature_blocks(text, index, cues.closings)
+    echoed: list[Candidate] = []  # the frameworks of the sentence before, in its paragraph
     for position, sentence in enumerate(sentences):
         previous = sentences[position - 1] if position else None
         if (
@@ -183,6 +240,7 @@ def find_citations_and_commitments(
         ):
             speaker = ()  # attribution does not cross a paragraph
             list_open = False
+            echoed = []
         entities = index.within(sentence.start_char, sentence.end_char)
         attributor.context_start = sentences[max(0, position - _CONTEXT_SENTENCES)].start_char
         subject, reporting = attributor.clause(sentence)
@@ -206,7 +264,9 @@ def find_citations_and_commitments(
             )
         ):
             speakers = _signatories(signatures, sentence.start_char) or speaker
-        elif subject.kind == "anonymous":
+        elif subject.kind == "anonymous" and attributor.takes_floor(
+            attributor.subject_token, reporting
+        ):
             speakers = speaker = attributor.singled_out(sentence)
         elif subject.kind == "framework" and reporting:
             speakers = ()  # "As the New York Declaration underscores, ...": the report's voice
@@ -230,6 +290,7 @@ def find_citations_and_commitments(
             speakers = subject.actors
         else:
             speakers = speaker
+        speakers += _own_bodies(attributor.own_bodies_in(sentence), speakers, recent, bodies)
         listed = _bracketed_actors(sentence, index, text)
         if listed:
             speakers = speaker = tuple(listed)
@@ -242,6 +303,21 @@ def find_citations_and_commitments(
         if sentence.text.rstrip().endswith(":") and speaker:
             list_open = True
         frameworks = [c for c in entities if c.type == "framework"]
+        if previous is not None and not frameworks and attributor.echoes(sentence):
+            # "Government representatives from Canada and Chile echoed this."
+            for actor in speakers:
+                for framework in _unique_names(echoed):
+                    relations.append(
+                        RawRelation(
+                            "citation",
+                            actor,
+                            framework,
+                            previous.start_char,
+                            sentence.end_char,
+                            (("citation_type", "cites"),),
+                        )
+                    )
+        echoed = frameworks
         # A commitment may name its actor by description only ("the Government's commitment").
         relations += attributor.commitments(sentence, frameworks, recent)
         if not entities:
