@@ -122,6 +122,10 @@ KNOWN_ANSWERS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     ),
     "commitments": ({}, {"actor_name": "Guatemala", "object": "consular offices"}),
     "commitments_by": ({"actor": "Guatemala"}, {"object": "consular offices", "modality": "will"}),
+    "proposals_by": (
+        {"actor": "Chidi King"},
+        {"object": "permanent migration", "modality": "needed"},
+    ),
     "evidence": ({}, {"quote": "International Organization for Migration", "start": "586"}),
     "who_cites": (
         {"framework": "Global Compact for Migration"},

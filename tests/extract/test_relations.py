@@ -616,6 +616,55 @@ def test_hedged_commitments_are_proposals(
     assert _actors(records, "proposal")
 
 
+def _statements(records: DocRecords, relation_type: str) -> list[tuple[str, str, str]]:
+    names = {e.key: e.name for e in records.entities}
+    return [
+        (names[r.subject], r.attribute("modality") or "", r.attribute("object") or "")
+        for r in records.relations
+        if r.type == relation_type
+    ]
+
+
+def test_what_a_speaker_says_should_be_done_is_a_proposal(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "Chidi King (Director, Equality Department, International Trade Union Confederation) "
+        "said that more pathways to permanent migration were needed at all skill levels. She "
+        "called for an end to the detention of children. Ms King also stressed the need for "
+        "more data on migrants in vulnerable situations, and said that States should ratify the "
+        "migrant workers convention.\n",
+    )
+    proposals = _statements(records, "proposal")
+    assert {actor for actor, _, _ in proposals} == {"Chidi King"}
+    modalities = {modality for _, modality, _ in proposals}
+    assert {"were needed", "called for", "stressed the need for", "should"} <= modalities
+    called = next(obj for _, modality, obj in proposals if modality == "called for")
+    assert called == "an end to the detention of children"
+    assert not _actors(records, "commitment")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the report's own voice
+        "States should ratify the migrant workers convention.\n",
+        # a relative clause describes the plan
+        "Pedro Alves presented the national plan, which should be ready by the end of 2019.\n",
+        # an indirect question
+        "Ana Ruiz asked how the global compact should address mixed movements of people.\n",
+        # a need merely mentioned
+        "Ana Ruiz described the need for international protection in the case of refugees.\n",
+    ],
+)
+def test_descriptions_and_the_reports_voice_propose_nothing(
+    extractor: Extractor, tmp_path: Path, text: str
+) -> None:
+    assert not _statements(_extract(extractor, tmp_path, text), "proposal")
+
+
 # ---------------------------------------------------------------------------- participation
 
 

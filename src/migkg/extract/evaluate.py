@@ -7,8 +7,8 @@ matches a gold entity when any of its names or in-passage surface forms equals (
 the gold name or an alias. Each gold entity matches at most once, so a second predicted entity
 for the same gold entity (a duplicate) counts as a false positive. A predicted relation counts
 when its evidence starts inside the passage; it matches when both ends match the gold ends. A
-commitment has a text object: it matches a gold commitment of the same actor whose object words
-it mostly contains, and each distinct statement of an actor counts once.
+commitment (or a proposal) has a text object: it matches a gold one of the same actor whose object
+words it mostly contains, and each distinct statement of an actor counts once.
 """
 
 from __future__ import annotations
@@ -30,11 +30,12 @@ from migkg.extract.records import DocRecords
 __all__ = ["ENTITY_TYPES", "RELATION_TYPES", "Score", "evaluate_gold"]
 
 ENTITY_TYPES = ("person", "organization", "state", "framework")
-RELATION_TYPES = ("affiliation", "citation", "commitment", "participation")
+RELATION_TYPES = ("affiliation", "citation", "commitment", "proposal", "participation")
 _RELATION_ENDS = {
     "affiliation": ("person", "organization"),
     "citation": ("actor", "framework"),
     "commitment": ("actor", None),
+    "proposal": ("actor", None),
     "participation": ("person", "meeting"),
 }
 
@@ -134,6 +135,7 @@ def _gold_end_forms(gold: dict[str, Any], name: str) -> set[str]:
 # least this share of the content words of the shorter one (objects are cut differently: "soon
 # launch a Global Agenda for Young People" vs the same followed by its purpose clause).
 _MIN_OBJECT_OVERLAP = 0.5
+_LABEL_OBJECT = 120  # characters of a statement shown in a miss
 _FUNCTION_WORDS = frozenset(
     {"a", "an", "and", "as", "at", "by", "for", "from", "in", "its", "of", "on", "or", "that"}
     | {"the", "their", "to", "which", "with"}
@@ -280,10 +282,15 @@ def _score_relations(
             if hit is None:
                 score.fp += 1
                 forms_s, forms_o = candidate.subject_forms, candidate.object_forms
-                label = (
-                    f"{sorted(forms_s)[0] if forms_s else relation.subject} → "
-                    f"{sorted(forms_o)[0] if forms_o else relation.object}"
+                # A statement relation is told by what it states, not by its framework.
+                target = (
+                    stated[:_LABEL_OBJECT]
+                    if object_field is None
+                    else sorted(forms_o)[0]
+                    if forms_o
+                    else relation.object
                 )
+                label = f"{sorted(forms_s)[0] if forms_s else relation.subject} → {target}"
                 if relation_type == "participation":
                     label += f" ({candidate.role})"
                 score.false_positives.append(label)

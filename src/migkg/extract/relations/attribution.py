@@ -989,6 +989,11 @@ class Attributor:
             return tuple(a for a in resolved.actors if a.type in ACTOR_TYPES)
         return ()
 
+    def named_subject(self, predicate: Token) -> tuple[Candidate, ...]:
+        """The named actors that are the subject of ``predicate`` (or of the verb it hangs
+        from: "To implement ..., Member States have ...")."""
+        return self._committer(predicate, predicate, None)
+
     def _object_span(self, predicate: Token, cue: Token) -> tuple[int, int]:
         """What is committed to: from after the cue to the end of the predicate's own phrase.
 

@@ -17,6 +17,7 @@ from migkg.extract.relations.common import (
     load_cues,
     load_title_words,
 )
+from migkg.extract.relations.proposals import find_proposals
 
 __all__ = ["find_citations_and_commitments"]
 
@@ -225,6 +226,7 @@ def find_citations_and_commitments(
     sentences = list(doc.sents)
     speaker: tuple[Candidate, ...] = ()  # who the current paragraph reports
     list_open = False  # the speaker's sentence ended with ":" and list items follow
+    quote_open = False  # the sentence before reported speech and ended with ":"
     # Persons named as speakers, by sentence number; None where a singular unnamed title holder
     # ("The Deputy Secretary-General advocated ...") took the floor, so that a following "she"
     # is not given to an earlier speaker.
@@ -236,13 +238,17 @@ def find_citations_and_commitments(
         if (
             previous is not None
             and _starts_paragraph(text, previous, sentence)
+            # a list of items, or a quotation set off as its own paragraph after a reporting
+            # sentence: "The NGO Committee sounded the same theme, citing ...:⏎⏎We need not ..."
             and not (list_open and _is_list_item(text, sentence, previous))
+            and not quote_open
         ):
             speaker = ()  # attribution does not cross a paragraph
             list_open = False
             echoed = []
         entities = index.within(sentence.start_char, sentence.end_char)
         attributor.context_start = sentences[max(0, position - _CONTEXT_SENTENCES)].start_char
+        quote_open = False
         subject, reporting = attributor.clause(sentence)
         latest = next(((n, p) for n, p in reversed(people) if position - n <= _PRONOUN_REACH), None)
         recent = latest[1] if latest else None
@@ -302,6 +308,7 @@ def find_citations_and_commitments(
             people.append((position, None))
         if sentence.text.rstrip().endswith(":") and speaker:
             list_open = True
+            quote_open = reporting
         frameworks = [c for c in entities if c.type == "framework"]
         if previous is not None and not frameworks and attributor.echoes(sentence):
             # "Government representatives from Canada and Chile echoed this."
@@ -319,7 +326,9 @@ def find_citations_and_commitments(
                     )
         echoed = frameworks
         # A commitment may name its actor by description only ("the Government's commitment").
-        relations += attributor.commitments(sentence, frameworks, recent)
+        stated = attributor.commitments(sentence, frameworks, recent)
+        relations += stated
+        relations += find_proposals(sentence, speakers, attributor, index, stated)
         if not entities:
             continue
         evidence = (sentence.start_char, sentence.end_char)
