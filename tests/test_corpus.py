@@ -124,7 +124,7 @@ KNOWN_ANSWERS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "commitments_by": ({"actor": "Guatemala"}, {"object": "consular offices", "modality": "will"}),
     "proposals_by": (
         {"actor": "Chidi King"},
-        {"object": "permanent migration", "modality": "needed"},
+        {"object": "permanent migration", "modality": "need"},
     ),
     "evidence": ({}, {"quote": "International Organization for Migration", "start": "586"}),
     "who_cites": (

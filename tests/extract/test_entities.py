@@ -487,3 +487,16 @@ def test_instruments_named_by_class_noun_quoted_title_or_legal_head(
     assert "Humanitarian Corridors" in frameworks
     assert any(f.startswith("Migration and Aliens Act") for f in frameworks)
     assert not any("workshop" in f.lower() for f in frameworks)
+
+
+def test_known_instruments_sharing_one_plural_head(extractor: Extractor, tmp_path: Path) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "The guidelines would protect migrants, just as the Nansen and Migrants in Countries in "
+        "Crisis initiatives did with other groups. Colombia and Peru governments met.\n",
+    )
+    frameworks = _names(records, "framework")
+    assert "Nansen Initiative on Disaster-Induced Cross-Border Displacement" in frameworks
+    assert "Migrants in Countries in Crisis Initiative" in frameworks
+    assert len(frameworks) == 2

@@ -1112,6 +1112,31 @@ class EntityRecognizer:
                 )
         return found
 
+    def _shared_head_candidates(self, text: str) -> list[Candidate]:
+        """Known instruments that share one plural head: "the Nansen and Migrants in Countries
+        in Crisis initiatives" names the Nansen Initiative and the MICIC Initiative."""
+        heads = _framework_heads()
+        found = []
+        for match in _SHARED_HEAD.finditer(text):
+            plural = match.group("head")
+            singular = next(
+                (
+                    h
+                    for h in heads
+                    if h[0].isupper() and plural.lower() in {h.lower() + "s", h.lower() + "es"}
+                ),
+                None,
+            )
+            if singular is None:
+                continue
+            for group in ("first", "second"):
+                entry = self.gazetteer.lookup(f"{match.group(group)} {singular}")
+                if entry is not None and entry.type == "framework":
+                    found.append(
+                        self._from_entry(match.start(group), match.end(group), entry, "pattern")
+                    )
+        return found
+
     def _owned_instrument_candidates(self, text: str, known: list[Candidate]) -> list[Candidate]:
         """A state's own instrument named by its bare head: "Ecuador ... in its Constitution".
 
@@ -1663,6 +1688,7 @@ class EntityRecognizer:
             + self._framework_pattern_candidates(doc, known)
             + self._introduced_framework_candidates(doc, known)
             + self._owned_instrument_candidates(text, known)
+            + self._shared_head_candidates(text)
             + _outside(modelled, bodies, "organization")
         )
         definitions = find_definitions(text)
@@ -1809,6 +1835,11 @@ class EntityRecognizer:
         return sorted(kept, key=lambda c: (c.start, c.end))
 
 
+# Two names before one plural head: "the Nansen and Migrants in Countries in Crisis initiatives".
+_NAME_RUN = r"[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|in|of|for|on|and))*?"
+_SHARED_HEAD = re.compile(
+    rf"\b(?P<first>{_NAME_RUN})\s+and\s+(?:the\s+)?(?P<second>{_NAME_RUN})\s+(?P<head>[a-z]+s)\b"
+)
 # Title words between a state adjective and its trigger noun ("Swiss Permanent Representative").
 _MAX_TITLE_SKIP = 2
 

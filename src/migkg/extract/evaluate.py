@@ -3,12 +3,13 @@
 A gold file names one passage of a corpus document (original offsets) and lists, per type, every
 entity in it with its aliases, and the relations stated in it. The score is document-level set
 matching inside the passage: a predicted entity is one with a mention inside the passage; it
-matches a gold entity when any of its names or in-passage surface forms equals (after folding)
-the gold name or an alias. Each gold entity matches at most once, so a second predicted entity
-for the same gold entity (a duplicate) counts as a false positive. A predicted relation counts
-when its evidence starts inside the passage; it matches when both ends match the gold ends. A
-commitment (or a proposal) has a text object: it matches a gold one of the same actor whose object
-words it mostly contains, and each distinct statement of an actor counts once.
+matches a gold entity when any of its names (with its gazetteer aliases) or in-passage surface
+forms equals (after folding) the gold name or an alias. Each gold entity matches at most once, so
+a second predicted entity for the same gold entity (a duplicate) counts as a false positive. A
+predicted relation counts when its evidence starts inside the passage; it matches when both ends
+match the gold ends. A commitment (or a proposal) has a text object: it matches a gold one of the
+same actor whose object words it mostly contains, and each distinct statement of an actor counts
+once.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from migkg.errors import InputError
-from migkg.extract.gazetteer import fold
+from migkg.extract.gazetteer import Gazetteer, fold
 from migkg.extract.ingest import read_document
 from migkg.extract.pipeline import Extractor
 from migkg.extract.records import DocRecords
@@ -72,7 +73,7 @@ def _forms(*names: str) -> set[str]:
 
 
 def _predicted_entities(
-    records: DocRecords, start: int, end: int
+    records: DocRecords, start: int, end: int, gazetteer: Gazetteer
 ) -> dict[str, tuple[str, set[str]]]:
     """key -> (type, folded names and surface forms) for entities mentioned in the passage."""
     by_key = {e.key: e for e in records.entities}
@@ -80,7 +81,11 @@ def _predicted_entities(
     for mention in records.mentions:
         if mention.start >= start and mention.end <= end:
             entity = by_key[mention.entity]
-            _, forms = found.setdefault(entity.key, (entity.type, _forms(entity.name)))
+            known = gazetteer.entries.get(entity.gazetteer_id or "")
+            # An entity known to the gazetteer is matched by any of its names ("Nansen
+            # Initiative" for the entry named "Nansen Initiative on Disaster-Induced ...").
+            names = known.surface_forms() if known is not None else ()
+            _, forms = found.setdefault(entity.key, (entity.type, _forms(entity.name, *names)))
             forms.update(_forms(mention.text))
     return found
 
@@ -334,7 +339,9 @@ def evaluate_gold(
     passages = []
     for gold in golds:
         doc = records[gold["document"]]
-        predicted = _predicted_entities(doc, gold["start"], gold["end"])
+        predicted = _predicted_entities(
+            doc, gold["start"], gold["end"], extractor.recognizer.gazetteer
+        )
         for entity_type in ENTITY_TYPES:
             subset = {k: forms for k, (t, forms) in predicted.items() if t == entity_type}
             _match_entities(gold["entities"].get(entity_type, []), subset, scores[entity_type])

@@ -201,5 +201,15 @@ CITATION_TYPES: Final[dict[str, URIRef]] = {
 COMMITMENT_MODALITIES: Final[tuple[str, ...]] = ("commit", "pledge", "undertake", "decide", "will")
 """``mig:modality`` values allowed on a mig:Commitment."""
 
-PROPOSAL_MODALITIES: Final[tuple[str, ...]] = ("propose", "recommend")
+PROPOSAL_MODALITIES: Final[tuple[str, ...]] = (
+    "propose",
+    "recommend",
+    "should",
+    "must",
+    "need",
+    "call",
+    "urge",
+    "suggest",
+    "important",
+)
 """``mig:modality`` values proper to a mig:Proposal (shapes also accept commitment modalities)."""

@@ -554,6 +554,10 @@ class Attributor:
             if verbs:
                 root = min(verbs, key=lambda t: len(list(t.ancestors)))
         predicates = [root, *(c for c in root.conjuncts if c.pos_ in VERB_POS)]
+        if any(c.dep_ == "expl" for c in root.children):
+            # "There are also tools such as ... and the 2016 ACT NOW call ...": an existential
+            # sentence has one clause; a noun the parser took for a second verb is not one.
+            predicates = [root]
         # "Member States could consider ...": the addressees of a proposal are not speaking.
         reporting = any(self.is_speech(p) and not self._hedged(p) for p in predicates)
         for token in sentence:

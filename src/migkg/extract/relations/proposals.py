@@ -28,36 +28,39 @@ _MAX_OBJECT = 300
 
 @dataclass(frozen=True, slots=True)
 class ProposalCues:
-    """The word lists of ``proposal_cues.jsonl``."""
+    """The word lists of ``proposal_cues.jsonl``, each word with the modality it records."""
 
-    modals: frozenset[str]
-    necessities: frozenset[str]
-    verbs: dict[str, frozenset[str]]  # lemma -> the particles it needs (none: any complement)
-    nouns: frozenset[str]
-    passives: frozenset[str]
-    adjectives: dict[str, bool]  # lemma -> whether it needs a clause
+    modals: dict[str, str]
+    necessities: dict[str, str]
+    verbs: dict[str, tuple[frozenset[str], str]]  # lemma -> (the particles it needs, modality)
+    nouns: dict[str, str]
+    passives: dict[str, str]
+    adjectives: dict[str, tuple[bool, str]]  # lemma -> (whether it needs a clause, modality)
 
 
 @lru_cache(maxsize=1)
 def load_proposal_cues() -> ProposalCues:
     """Read ``patterns/proposal_cues.jsonl``."""
-    lists: dict[str, set[str]] = {kind: set() for kind in ("modal", "necessity", "noun", "passive")}
-    verbs: dict[str, frozenset[str]] = {}
-    adjectives: dict[str, bool] = {}
+    lists: dict[str, dict[str, str]] = {
+        kind: {} for kind in ("modal", "necessity", "noun", "passive")
+    }
+    verbs: dict[str, tuple[frozenset[str], str]] = {}
+    adjectives: dict[str, tuple[bool, str]] = {}
     for cue in load_pattern_file("proposal_cues.jsonl"):
+        modality = cue["modality"]
         if "verb" in cue:
-            verbs[cue["verb"]] = frozenset(cue.get("with", ()))
+            verbs[cue["verb"]] = (frozenset(cue.get("with", ())), modality)
         elif "adjective" in cue:
-            adjectives[cue["adjective"]] = bool(cue.get("with_clause"))
+            adjectives[cue["adjective"]] = (bool(cue.get("with_clause")), modality)
         else:
-            for kind, word in cue.items():
-                lists[kind].add(word)
+            kind = next(k for k in lists if k in cue)
+            lists[kind][cue[kind]] = modality
     return ProposalCues(
-        modals=frozenset(lists["modal"]),
-        necessities=frozenset(lists["necessity"]),
+        modals=lists["modal"],
+        necessities=lists["necessity"],
         verbs=verbs,
-        nouns=frozenset(lists["noun"]),
-        passives=frozenset(lists["passive"]),
+        nouns=lists["noun"],
+        passives=lists["passive"],
         adjectives=adjectives,
     )
 
@@ -171,29 +174,25 @@ def _cue(
     lemma = token.lemma_.lower()
     if token.dep_ == "aux" and token.lower_ in cues.modals:
         head = token.head
-        negated = any(c.dep_ == "neg" for c in head.children)
-        return token.lower_ + (" not" if negated else ""), head, *_subtree(head)
+        return cues.modals[token.lower_], head, *_subtree(head)
     if token.pos_ in VERB_POS and lemma in cues.necessities and token.dep_ != "aux":
         if _has_infinitive(token) is not None:
-            future = any(c.dep_ == "aux" and c.lower_ == "will" for c in token.children)
-            modality = ("will " if future else "") + token.lower_ + " to"
-            return modality, token, *_subtree(token)
+            return cues.necessities[lemma], token, *_subtree(token)
         if lemma == "need" and any(c.dep_ == "dobj" for c in token.children):
-            return token.lower_, token, *_subtree(token)  # "Host communities needed more support"
+            # "Host communities needed more support"
+            return cues.necessities[lemma], token, *_subtree(token)
     if token.pos_ == "VERB" and lemma in cues.verbs:
-        particles = cues.verbs[lemma]
+        particles, modality = cues.verbs[lemma]
         if particles:
             preps = [c for c in token.children if c.dep_ == "prep" and c.lower_ in particles]
             if not preps:
                 return None
             span = _after(token, [c for c in preps[0].children if c.dep_ == "pobj"])
-            modality = f"{token.lower_} {preps[0].lower_}"
         else:
             complements = [
                 c for c in token.children if c.dep_ in {"ccomp", "xcomp", "dobj"} and c.i > token.i
             ]
             span = _after(token, complements)
-            modality = token.lower_
         return (modality, token, *span) if span else None
     if token.pos_ == "NOUN" and lemma in cues.nouns:
         complement = next(
@@ -210,28 +209,25 @@ def _cue(
         # "stressed the need for more data", "there is a need for better data"; a need merely
         # mentioned ("the need for international protection of refugees") proposes nothing.
         if head.pos_ == "VERB" and token.dep_ == "dobj" and head.lemma_.lower() in speech_verbs:
-            lead = head.doc[head.i : complement.i + 1].text.lower()
-            return lead, head, *_subtree(complement)
+            return cues.nouns[lemma], head, *_subtree(complement)
         if head.lemma_ == "be" and any(c.dep_ == "expl" for c in head.children):
-            particle = "for" if complement.dep_ == "prep" else "to"
-            return f"need {particle}", head, *_subtree(head)
+            return cues.nouns[lemma], head, *_subtree(head)
         return None
     if token.tag_ == "VBN" and lemma in cues.passives:
-        auxiliary = next((c for c in token.children if c.dep_ == "auxpass"), None)
-        if auxiliary is None:
+        if not any(c.dep_ == "auxpass" for c in token.children):
             return None
-        return f"{auxiliary.lower_} {token.lower_}", token, *_subtree(token)
+        return cues.passives[lemma], token, *_subtree(token)
     if token.pos_ == "ADJ" and lemma in cues.adjectives and token.dep_ == "acomp":
         head = token.head
+        needs_clause, modality = cues.adjectives[lemma]
         clause = [
             c
             for c in (*token.children, *head.children)
             if c.dep_ in {"xcomp", "ccomp"} and c.i > token.i
         ]
-        if cues.adjectives[lemma] and not clause:
+        if needs_clause and not clause:
             return None
-        infinitive = any(c.dep_ == "xcomp" for c in clause)
-        return token.lower_ + (" to" if infinitive else ""), head, *_subtree(head)
+        return modality, head, *_subtree(head)
     return None
 
 
