@@ -601,6 +601,26 @@ def test_a_commitment_made_in_a_framework_adopts_it(extractor: Extractor, tmp_pa
     assert ("Member States", NYD, "adopts") in _typed(records)
 
 
+def test_who_is_committed_by_another_and_who_agrees_to_act(
+    extractor: Extractor, tmp_path: Path
+) -> None:
+    records = _extract(
+        extractor,
+        tmp_path,
+        "The Abuja Treaty was ratified by 49 countries. Among other things, the African Union "
+        "commits its Member States to the gradual removal of obstacles to the free movement of "
+        "persons. The Government of Chile has agreed to open two new consular offices.\n",
+    )
+    commitments = _statements(records, "commitment")
+    assert (
+        "Member States",
+        "commit",
+        "to the gradual removal of obstacles to the free movement of persons",
+    ) in commitments
+    assert any(actor == "Chile" and "consular offices" in obj for actor, _, obj in commitments)
+    assert all(actor != "African Union" for actor, _, _ in commitments)
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

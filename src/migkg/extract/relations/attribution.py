@@ -979,6 +979,12 @@ class Attributor:
                     return resolved.actors if resolved.kind == "named" else ()
             # "the decision of the United Nations to form ..."
             return self._attached(cue, {"of", "by"}, _SPEAKER_TYPES)
+        # "the EAC commits its Member States to the removal of obstacles": the object is bound.
+        bound = next((c for c in predicate.children if c.dep_ == "dobj" and c.pos_ != "PRON"), None)
+        if bound is not None and cue.i == predicate.i and cue.pos_ == "VERB":
+            resolved = self.resolve(bound)
+            if resolved.kind == "named":
+                return tuple(a for a in resolved.actors if a.type in ACTOR_TYPES)
         subject = self._subject_of(predicate)
         verb = predicate
         while subject is None and verb.dep_ in {"xcomp", "conj", "advcl"} and verb.head.i != verb.i:
@@ -1014,8 +1020,20 @@ class Attributor:
                 return first.left_edge.idx, last.idx + len(last)
         start = cue.idx + len(cue)
         end = predicate.idx + len(predicate)
+        bound = next(
+            (c for c in cue.children if c.dep_ == "dobj" and c.left_edge.i == cue.i + 1), None
+        )
+        if (
+            bound is not None
+            and cue.pos_ == "VERB"
+            and cue.lemma_.lower() in self.cues.commitment_verbs
+        ):
+            # "commits its Member States to ...", "committed itself to ...": who is bound is not
+            # what they are bound to.
+            last = bound.right_edge
+            start = last.idx + len(last)
         for child in predicate.children:
-            if child.i < cue.i or child.dep_ in {"punct", "cc"}:
+            if child.i < cue.i or child.dep_ in {"punct", "cc"} or child is bound:
                 continue
             if child.dep_ == "conj" and self._subject_of(child) is not None:
                 continue
