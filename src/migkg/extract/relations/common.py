@@ -136,11 +136,7 @@ def load_cues() -> Cues:
         anonymous_nouns=frozenset(groups.get("anonymous", ())),
         agreement_verbs=frozenset(groups.get("agreement", ())),
         floor_nouns=frozenset(groups.get("floor", ())),
-        own_bodies={
-            noun: member_type
-            for member_type in ("organization", "state")
-            for noun in groups.get(f"own_{member_type}", ())
-        },
+        own_bodies=_nouns_by_member_type(groups, "own_{}"),
         quantifiers=frozenset(groups.get("quantifier", ())),
         directives=frozenset(groups.get("directive", ())),
         closings=tuple(groups.get("closing", ())),
@@ -151,10 +147,18 @@ def load_cues() -> Cues:
         list_fillers=frozenset(groups.get("list_filler", ())),
         group_kinds={
             noun: frozenset({member_type})
-            for member_type in ("organization", "state")
-            for noun in groups.get(f"{member_type}_group", ())
+            for noun, member_type in _nouns_by_member_type(groups, "{}_group").items()
         },
     )
+
+
+def _nouns_by_member_type(groups: dict[str, list[str]], key: str) -> dict[str, str]:
+    """Noun -> "organization" or "state", from the cue kinds ``key`` names for each type."""
+    return {
+        noun: member_type
+        for member_type in ("organization", "state")
+        for noun in groups.get(key.format(member_type), ())
+    }
 
 
 class EntityIndex:

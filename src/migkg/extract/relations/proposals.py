@@ -158,12 +158,7 @@ def _after(token: Token, children: list[Token]) -> tuple[int, int] | None:
 def _has_infinitive(token: Token) -> Token | None:
     """The to-infinitive ``token`` governs ("need to act"), if any."""
     return next(
-        (
-            c
-            for c in token.children
-            if c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
-        ),
-        None,
+        (c for c in token.children if c.dep_ == "xcomp" and _has_aux_to(c) is not None), None
     )
 
 
